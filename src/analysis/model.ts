@@ -187,3 +187,15 @@ export function emptyAnalysis(language: string): Analysis {
     diagnostics: [],
   };
 }
+
+/** A log event a rule needs, with the evidence it was inferred from. */
+export interface EventCoverage {
+  /** Provider shown to users: `Sysmon`, `Security`, `PowerShell`, `System`. */
+  provider: string;
+  /** Undefined for log sources without event ids, such as a Linux audit log. */
+  eventId?: number;
+  /** Official event title, or the log source name where there is no event id. */
+  title: string;
+  /** Evidence, such as `EventCode predicate` or `data model Endpoint.Processes`. */
+  reason: string;
+}

@@ -3,6 +3,8 @@ import type { Diagnostic } from "./diagnostic.ts";
 /** The repository formats RuleAtlas reads; each has one reader in src/sources. */
 export type SourceKind = "armory" | "splunk" | "sigma";
 
+export const SOURCE_KINDS: readonly SourceKind[] = ["armory", "splunk", "sigma"];
+
 /**
  * One detection rule as a reader found it, before analysis. Readers fill
  * what the file declares and leave the rest undefined; they never guess.
@@ -48,8 +50,15 @@ export interface RuleRecord {
   /** ATT&CK tactic names or ids as the rule declares them. */
   tactics: string[];
   dataCategories: string[];
-  /** security_content `data_source` names or a Sigma log source, as written. */
+  /** security_content `data_source` names, as written. */
   dataSources: string[];
+  /** Sigma log source, as written. */
+  logsource?: {
+    category?: string;
+    product?: string;
+    service?: string;
+    definition?: string;
+  };
   references: string[];
   falsePositives: string[];
   /** Other metadata shown as-is: analytic stories, asset types, Sigma tags. */

@@ -1,0 +1,57 @@
+import type { Analysis, EventCoverage, PredicateKind } from "../analysis/model.ts";
+import type { RuleRecord, SourceKind } from "../core/rule.ts";
+
+/** An ATT&CK technique as a rule page shows it, under today's ATT&CK names. */
+export interface TechniqueRef {
+  /** The id as the rule declared it. */
+  declaredId: string;
+  /** The current id; differs from `declaredId` when that was revoked. */
+  id: string;
+  /** `Name`, or `Parent: Sub-technique` for sub-techniques. */
+  name: string;
+  /** Tactic names in ATT&CK matrix order. */
+  tactics: string[];
+  /** Set when the declared id was revoked or deprecated in ATT&CK. */
+  status?: "revoked" | "deprecated" | "unknown";
+}
+
+/** How many rules in the catalog share one indicator. */
+export interface IndicatorCount {
+  /** Canonical field when known, else the field as written. */
+  field: string;
+  kind: PredicateKind;
+  value: string;
+  /** Rules other than this one with the same indicator. */
+  others: number;
+  /** The same count split by source kind. */
+  bySource: Partial<Record<SourceKind, number>>;
+}
+
+/** Everything the catalog knows about one rule: what a rule page shows. */
+export interface CatalogEntry {
+  rule: RuleRecord;
+  analysis: Analysis;
+  techniques: TechniqueRef[];
+  events: EventCoverage[];
+  /** One row per indicator predicate and value, in predicate order. */
+  indicators: IndicatorCount[];
+}
+
+/** One line of the rule index. */
+export interface RuleSummary {
+  slug: string;
+  id: string;
+  title: string;
+  source: SourceKind;
+  language?: string;
+  path: string;
+  techniques: string[];
+  errors: number;
+}
+
+/** Read access to a built catalog, shared by the server and the site. */
+export interface CatalogReader {
+  listRules(filter?: { source?: SourceKind; text?: string }): RuleSummary[];
+  getRule(slug: string): CatalogEntry | undefined;
+  close(): void;
+}
