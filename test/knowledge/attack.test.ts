@@ -1,0 +1,95 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import {
+  attackVersion,
+  resolveTactic,
+  resolveTechnique,
+} from "../../src/knowledge/attack.ts";
+
+describe("resolveTechnique", () => {
+  it("names a technique with its tactic", () => {
+    const technique = resolveTechnique("T1046");
+    assert.equal(technique.id, "T1046");
+    assert.equal(technique.name, "Network Service Discovery");
+    assert.deepEqual(technique.tactics, ["Discovery"]);
+    assert.equal(technique.status, undefined);
+  });
+
+  it("places T1016 under Discovery", () => {
+    const technique = resolveTechnique("T1016");
+    assert.equal(technique.name, "System Network Configuration Discovery");
+    assert.deepEqual(technique.tactics, ["Discovery"]);
+  });
+
+  it("prefixes sub-techniques with the parent name", () => {
+    const technique = resolveTechnique("T1048.003");
+    assert.equal(
+      technique.name,
+      "Exfiltration Over Alternative Protocol: Exfiltration Over Unencrypted Non-C2 Protocol",
+    );
+    assert.deepEqual(technique.tactics, ["Exfiltration"]);
+  });
+
+  it("lists tactics in matrix order", () => {
+    assert.deepEqual(resolveTechnique("T1055").tactics, [
+      "Privilege Escalation",
+      "Stealth",
+    ]);
+  });
+
+  it("lands a revoked id on its successor", () => {
+    const declared = resolveTechnique("T1562.001");
+    const successor = resolveTechnique(declared.id);
+    assert.equal(declared.declaredId, "T1562.001");
+    assert.equal(declared.status, "revoked");
+    assert.equal(declared.id, successor.id);
+    assert.equal(declared.name, successor.name);
+    assert.deepEqual(declared.tactics, successor.tactics);
+    assert.equal(successor.status, undefined);
+    assert.deepEqual(successor.tactics, ["Defense Impairment"]);
+  });
+
+  it("accepts Sigma tags and lower case", () => {
+    assert.equal(resolveTechnique("attack.t1059.001").id, "T1059.001");
+    assert.equal(resolveTechnique("t1046").name, "Network Service Discovery");
+  });
+
+  it("flags ids no release has", () => {
+    const technique = resolveTechnique("T9999");
+    assert.equal(technique.status, "unknown");
+    assert.equal(technique.id, "T9999");
+    assert.equal(technique.name, "");
+    assert.deepEqual(technique.tactics, []);
+  });
+});
+
+describe("resolveTactic", () => {
+  it("reads Sigma tactic tags", () => {
+    assert.equal(resolveTactic("attack.stealth")?.name, "Stealth");
+    assert.equal(
+      resolveTactic("attack.defense-impairment")?.name,
+      "Defense Impairment",
+    );
+  });
+
+  it("maps Defense Evasion to Stealth", () => {
+    assert.equal(resolveTactic("attack.defense-evasion")?.id, "TA0005");
+    assert.equal(resolveTactic("Defense Evasion")?.name, "Stealth");
+  });
+
+  it("accepts ids and display names", () => {
+    assert.equal(resolveTactic("TA0007")?.name, "Discovery");
+    assert.equal(resolveTactic("Command and Control")?.id, "TA0011");
+    assert.equal(resolveTactic("command_and_control")?.id, "TA0011");
+  });
+
+  it("returns undefined for technique tags", () => {
+    assert.equal(resolveTactic("attack.t1059"), undefined);
+  });
+});
+
+describe("attackVersion", () => {
+  it("names the current release", () => {
+    assert.match(attackVersion(), /^\d+\.\d+$/);
+  });
+});
