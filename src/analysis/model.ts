@@ -77,6 +77,16 @@ export interface Stage {
   macro?: { name: string; arguments: string[]; expansion?: string };
   /** True for stages that drop events (search, where, regex, Sigma selections). */
   filters: boolean;
+  /**
+   * Branch number when the query ORs whole branches, as a Sigma condition
+   * `a and not b or c` does: stages with different numbers are
+   * alternatives, not a sequence. Undefined when there is one branch.
+   */
+  alternative?: number;
+  /** Fields an aggregation or correlation groups by, as written. */
+  groupBy?: string[];
+  /** Time window of a correlation or aggregation, as written (`5m`). */
+  timespan?: string;
 }
 
 /** Why a predicate appears: matched by the rule, or suppressed by it. */
@@ -108,6 +118,13 @@ export interface Predicate {
   macro?: string;
   /** Where the predicate was read from when that is not obvious: `xml-event-id`, `term`. */
   origin?: string;
+  /** Sigma value modifiers as written, in lower case (`contains`, `all`). */
+  modifiers?: string[];
+  /**
+   * Encodings the rule applies to `values` before matching (`base64offset`,
+   * `utf16le`); `values` keep the plain text the rule author wrote.
+   */
+  encodings?: string[];
 }
 
 export interface Threshold {
@@ -128,6 +145,11 @@ export interface SearchTerm {
   phrase: boolean;
   /** `TERM` or `CASE` when the rule wrapped the term in that directive. */
   directive?: "TERM" | "CASE";
+  /**
+   * How the term matches where the language defines it: a Sigma keyword
+   * `*x*` is `contains`, one without wildcards is `term`.
+   */
+  match?: PredicateKind;
   negated: boolean;
   role: PredicateRole;
   stage: number;
