@@ -9,7 +9,8 @@ import { emptyAnalysis, type Analysis } from "./model.ts";
  * query positions are moved by the line where the query starts.
  */
 export function analyseRule(rule: RuleRecord, macros?: MacroLibrary): Analysis {
-  const language = rule.language === undefined ? undefined : findLanguage(rule.language);
+  const language =
+    rule.language === undefined ? undefined : findLanguage(rule.language);
   let analysis: Analysis;
   if (language === undefined) {
     analysis = emptyAnalysis(rule.language ?? "none");
@@ -21,12 +22,20 @@ export function analyseRule(rule: RuleRecord, macros?: MacroLibrary): Analysis {
       });
     }
   } else {
-    const result = language.analyse({ query: rule.query, queryData: rule.queryData, macros });
+    const result = language.analyse({
+      query: rule.query,
+      queryData: rule.queryData,
+      macros,
+    });
     analysis = result.value;
     analysis.diagnostics = result.diagnostics;
   }
-  analysis.diagnostics = analysis.diagnostics.map((diagnostic) => placeInFile(diagnostic, rule));
-  rule.diagnostics = rule.diagnostics.map((diagnostic) => nameRule(diagnostic, rule));
+  analysis.diagnostics = analysis.diagnostics.map((diagnostic) =>
+    placeInFile(diagnostic, rule),
+  );
+  rule.diagnostics = rule.diagnostics.map((diagnostic) =>
+    nameRule(diagnostic, rule),
+  );
   return analysis;
 }
 
@@ -46,7 +55,8 @@ function nameRule(diagnostic: Diagnostic, rule: RuleRecord): Diagnostic {
  */
 function placeInFile(diagnostic: Diagnostic, rule: RuleRecord): Diagnostic {
   const placed = nameRule(diagnostic, rule);
-  if (diagnostic.line !== undefined || diagnostic.span === undefined) return placed;
+  if (diagnostic.line !== undefined || diagnostic.span === undefined)
+    return placed;
   const firstLine = rule.queryLine ?? 1;
   return {
     ...placed,

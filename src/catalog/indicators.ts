@@ -16,7 +16,9 @@ interface RuleIndicators {
  * case-sensitive, so `Image|endswith` and `Processes.process_name` rules
  * meet on one key.
  */
-export function countIndicators(rules: readonly RuleIndicators[]): Map<string, IndicatorCount[]> {
+export function countIndicators(
+  rules: readonly RuleIndicators[],
+): Map<string, IndicatorCount[]> {
   const holders = new Map<string, Map<string, SourceKind>>();
   for (const rule of rules) {
     for (const [key] of indicatorKeys(rule.predicates)) {

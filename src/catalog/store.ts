@@ -87,7 +87,9 @@ export class CatalogWriter {
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)").run(key, value);
+    this.db
+      .prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)")
+      .run(key, value);
   }
 
   /** Inserts all entries in one transaction. */
@@ -135,13 +137,21 @@ export class CatalogWriter {
           JSON.stringify(entry),
         );
         for (const technique of entry.techniques) {
-          const tactics = technique.tactics.length > 0 ? technique.tactics : [null];
+          const tactics =
+            technique.tactics.length > 0 ? technique.tactics : [null];
           for (const tactic of tactics) {
-            insertTechnique.run(rule.slug, technique.id, technique.declaredId, technique.name, tactic);
+            insertTechnique.run(
+              rule.slug,
+              technique.id,
+              technique.declaredId,
+              technique.name,
+              tactic,
+            );
           }
         }
         analysis.predicates.forEach((predicate, index) => {
-          const values = predicate.values.length > 0 ? predicate.values : [null];
+          const values =
+            predicate.values.length > 0 ? predicate.values : [null];
           for (const value of values) {
             insertPredicate.run(
               rule.slug,
@@ -157,21 +167,45 @@ export class CatalogWriter {
           }
         });
         for (const term of analysis.searchTerms) {
-          insertTerm.run(rule.slug, term.text, term.directive ?? null, term.role, term.stage);
+          insertTerm.run(
+            rule.slug,
+            term.text,
+            term.directive ?? null,
+            term.role,
+            term.stage,
+          );
         }
         for (const event of entry.events) {
-          insertEvent.run(rule.slug, event.provider, event.eventId ?? null, event.title);
+          insertEvent.run(
+            rule.slug,
+            event.provider,
+            event.eventId ?? null,
+            event.title,
+          );
         }
         for (const reference of analysis.references) {
-          insertReference.run(rule.slug, reference.kind, reference.name, reference.status ?? null);
+          insertReference.run(
+            rule.slug,
+            reference.kind,
+            reference.name,
+            reference.status ?? null,
+          );
         }
-        insertText.run(rule.slug, rule.displayTitle, rule.description, rule.query);
+        insertText.run(
+          rule.slug,
+          rule.displayTitle,
+          rule.description,
+          rule.query,
+        );
       }
     });
     insertAll(entries);
   }
 
-  addDiagnostics(list: readonly Diagnostic[], slugOf: (diagnostic: Diagnostic) => string | undefined): void {
+  addDiagnostics(
+    list: readonly Diagnostic[],
+    slugOf: (diagnostic: Diagnostic) => string | undefined,
+  ): void {
     const insert = this.db.prepare(
       "INSERT INTO diagnostics (slug, file, line, column, severity, code, message) VALUES (?, ?, ?, ?, ?, ?, ?)",
     );
@@ -208,9 +242,12 @@ interface RuleRow {
 }
 
 /** Opens a built catalog read-only. */
-export function openCatalog(path: string): CatalogReader & { meta(key: string): string | undefined } {
+export function openCatalog(
+  path: string,
+): CatalogReader & { meta(key: string): string | undefined } {
   const db = new Database(path, { readonly: true, fileMustExist: true });
-  const summaryColumns = "slug, id, source, path, title, language, errors, techniques";
+  const summaryColumns =
+    "slug, id, source, path, title, language, errors, techniques";
   const toSummary = (row: RuleRow): RuleSummary => ({
     slug: row.slug,
     id: row.id,
@@ -230,25 +267,30 @@ export function openCatalog(path: string): CatalogReader & { meta(key: string): 
         parameters.push(filter.source);
       }
       if (filter.text && filter.text.trim() !== "") {
-        conditions.push("slug IN (SELECT slug FROM rules_text WHERE rules_text MATCH ?)");
+        conditions.push(
+          "slug IN (SELECT slug FROM rules_text WHERE rules_text MATCH ?)",
+        );
         parameters.push(ftsPhrase(filter.text));
       }
-      const where = conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : "";
+      const where =
+        conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : "";
       const rows = db
-        .prepare(`SELECT ${summaryColumns} FROM rules ${where} ORDER BY source, title, slug`)
+        .prepare(
+          `SELECT ${summaryColumns} FROM rules ${where} ORDER BY source, title, slug`,
+        )
         .all(...parameters) as RuleRow[];
       return rows.map(toSummary);
     },
     getRule(slug) {
-      const row = db.prepare("SELECT entry FROM rules WHERE slug = ?").get(slug) as
-        | { entry: string }
-        | undefined;
+      const row = db
+        .prepare("SELECT entry FROM rules WHERE slug = ?")
+        .get(slug) as { entry: string } | undefined;
       return row ? (JSON.parse(row.entry) as CatalogEntry) : undefined;
     },
     meta(key) {
-      const row = db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as
-        | { value: string }
-        | undefined;
+      const row = db
+        .prepare("SELECT value FROM meta WHERE key = ?")
+        .get(key) as { value: string } | undefined;
       return row?.value;
     },
     close() {

@@ -1,10 +1,26 @@
 import { basename, dirname } from "node:path";
 import type { Diagnostic } from "../core/diagnostic.ts";
 import type { RuleRecord } from "../core/rule.ts";
-import { hasTopLevelKey, isRecord, readText, repositoryPath, slugFromFile } from "./common.ts";
-import type { RepositoryContent, RepositoryReader, ReadOptions } from "./types.ts";
+import {
+  hasTopLevelKey,
+  isRecord,
+  readText,
+  repositoryPath,
+  slugFromFile,
+} from "./common.ts";
+import type {
+  RepositoryContent,
+  RepositoryReader,
+  ReadOptions,
+} from "./types.ts";
 import { listFiles } from "./walk.ts";
-import { asString, asStringList, parseYamlFile, valuePosition, type YamlDocument } from "./yaml.ts";
+import {
+  asString,
+  asStringList,
+  parseYamlFile,
+  valuePosition,
+  type YamlDocument,
+} from "./yaml.ts";
 
 /** Armory `logic_format` values and the language ids they name. */
 const LOGIC_FORMATS: Record<string, string> = {
@@ -36,7 +52,8 @@ export const armoryReader: RepositoryReader = {
       const result = readArmoryFile(file, root);
       rules.push(...result.rules);
       diagnostics.push(...result.diagnostics);
-      if (result.rules.length === 0 && result.diagnostics.length === 0) skipped++;
+      if (result.rules.length === 0 && result.diagnostics.length === 0)
+        skipped++;
       options?.onFile?.(index + 1, files.length);
     });
     return { rules, skipped, diagnostics };
@@ -60,7 +77,10 @@ function readArmoryFile(
   if (!isRecord(data) || !ARMORY_KEYS.every((key) => key in data)) {
     return { rules: [], diagnostics: parsed.diagnostics };
   }
-  return { rules: [toRule(yaml, data, file, root)], diagnostics: parsed.diagnostics };
+  return {
+    rules: [toRule(yaml, data, file, root)],
+    diagnostics: parsed.diagnostics,
+  };
 }
 
 function toRule(
@@ -90,7 +110,9 @@ function toRule(
     language,
     query,
     queryLine: queryPosition?.line,
-    techniques: asStringList(data.technique_id).map((technique) => technique.trim()),
+    techniques: asStringList(data.technique_id).map((technique) =>
+      technique.trim(),
+    ),
     tactics: tacticsFromTechniqueNames(asStringList(data.techniques)),
     dataCategories,
     dataSources: [],
@@ -101,9 +123,18 @@ function toRule(
     bodyFormat: "yaml",
     diagnostics,
   };
-  const where = { file, line: queryPosition?.line, column: queryPosition?.column };
+  const where = {
+    file,
+    line: queryPosition?.line,
+    column: queryPosition?.column,
+  };
   if (id === "") {
-    diagnostics.push({ severity: "warning", code: "missing-id", message: "Rule has no id.", ...where });
+    diagnostics.push({
+      severity: "warning",
+      code: "missing-id",
+      message: "Rule has no id.",
+      ...where,
+    });
   }
   if (language === undefined) {
     diagnostics.push({
@@ -117,7 +148,8 @@ function toRule(
     diagnostics.push({
       severity: "info",
       code: "missing-technique-id",
-      message: "Rule declares no technique_id, so it maps to no ATT&CK technique.",
+      message:
+        "Rule declares no technique_id, so it maps to no ATT&CK technique.",
       file,
     });
   }
@@ -130,7 +162,9 @@ function toRule(
  */
 function displayTitle(title: string, dataCategories: string[]): string {
   if (dataCategories.length === 0) return title;
-  const names = dataCategories.map((category) => category.replace(/\s+logs$/i, "").trim());
+  const names = dataCategories.map((category) =>
+    category.replace(/\s+logs$/i, "").trim(),
+  );
   return `${title} (${names.join(", ")})`;
 }
 

@@ -23,7 +23,10 @@ export function repositoryPath(root: string, file: string): string {
 }
 
 /** Reads a text file, returning a diagnostic instead of throwing. */
-export function readText(file: string): { text?: string; diagnostic?: Diagnostic } {
+export function readText(file: string): {
+  text?: string;
+  diagnostic?: Diagnostic;
+} {
   try {
     return { text: readFileSync(file, "utf8") };
   } catch (error) {

@@ -13,7 +13,8 @@ import type { RepositoryReader } from "./types.ts";
 const READERS: RepositoryReader[] = [splunkReader, armoryReader];
 
 export function registerReader(reader: RepositoryReader): void {
-  if (!READERS.some((known) => known.kind === reader.kind)) READERS.push(reader);
+  if (!READERS.some((known) => known.kind === reader.kind))
+    READERS.push(reader);
 }
 
 export function findReader(kind: SourceKind): RepositoryReader | undefined {

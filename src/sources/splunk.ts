@@ -2,13 +2,37 @@ import { existsSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Diagnostic } from "../core/diagnostic.ts";
 import type { RuleRecord } from "../core/rule.ts";
-import { hasTopLevelKey, isRecord, readText, repositoryPath, slugFromFile } from "./common.ts";
-import type { RepositoryContent, RepositoryReader, ReadOptions } from "./types.ts";
+import {
+  hasTopLevelKey,
+  isRecord,
+  readText,
+  repositoryPath,
+  slugFromFile,
+} from "./common.ts";
+import type {
+  RepositoryContent,
+  RepositoryReader,
+  ReadOptions,
+} from "./types.ts";
 import { listFiles } from "./walk.ts";
-import { asString, asStringList, parseYamlFile, valuePosition, type YamlDocument } from "./yaml.ts";
+import {
+  asString,
+  asStringList,
+  parseYamlFile,
+  valuePosition,
+  type YamlDocument,
+} from "./yaml.ts";
 
 /** Tags of a security_content detection shown on its page as they are. */
-const SHOWN_TAGS = ["analytic_story", "asset_type", "security_domain", "product", "confidence", "impact", "risk_score"];
+const SHOWN_TAGS = [
+  "analytic_story",
+  "asset_type",
+  "security_domain",
+  "product",
+  "confidence",
+  "impact",
+  "risk_score",
+];
 
 /**
  * Reads Splunk security_content: detections under detections/ (YAML with
@@ -38,7 +62,8 @@ export const splunkReader: RepositoryReader = {
       const result = readDetectionFile(file, root);
       rules.push(...result.rules);
       diagnostics.push(...result.diagnostics);
-      if (result.rules.length === 0 && result.diagnostics.length === 0) skipped++;
+      if (result.rules.length === 0 && result.diagnostics.length === 0)
+        skipped++;
       options?.onFile?.(index + 1, files.length);
     });
     return { rules, skipped, diagnostics };
@@ -72,7 +97,10 @@ function readDetectionFile(
   if (!isRecord(data) || typeof data.search !== "string") {
     return { rules: [], diagnostics: parsed.diagnostics };
   }
-  return { rules: [toRule(yaml, data, file, root)], diagnostics: parsed.diagnostics };
+  return {
+    rules: [toRule(yaml, data, file, root)],
+    diagnostics: parsed.diagnostics,
+  };
 }
 
 function toRule(
@@ -106,7 +134,9 @@ function toRule(
     type: asString(data.type),
     author: asString(data.author),
     date: asString(data.date),
-    techniques: asStringList(tags.mitre_attack_id).map((technique) => technique.trim()),
+    techniques: asStringList(tags.mitre_attack_id).map((technique) =>
+      technique.trim(),
+    ),
     tactics: [],
     dataCategories: [],
     dataSources: asStringList(data.data_source ?? data.data_sources),

@@ -21,7 +21,13 @@ export function listFiles(
     try {
       names = readdirSync(folder).sort();
     } catch (error) {
-      diagnostics.push(fileProblem(folder, "read-failed", `Cannot read folder: ${(error as Error).message}`));
+      diagnostics.push(
+        fileProblem(
+          folder,
+          "read-failed",
+          `Cannot read folder: ${(error as Error).message}`,
+        ),
+      );
       continue;
     }
     const subfolders: string[] = [];
@@ -30,7 +36,10 @@ export function listFiles(
       const path = join(folder, name);
       const kind = entryKind(path, realRoot, diagnostics);
       if (kind === "folder") subfolders.push(path);
-      else if (kind === "file" && extensions.some((extension) => name.endsWith(extension))) {
+      else if (
+        kind === "file" &&
+        extensions.some((extension) => name.endsWith(extension))
+      ) {
         files.push(path);
       }
     }
@@ -53,13 +62,23 @@ function entryKind(
   try {
     target = realpathSync(path);
   } catch {
-    diagnostics.push(fileProblem(path, "broken-link", "Symbolic link points nowhere; skipped."));
+    diagnostics.push(
+      fileProblem(
+        path,
+        "broken-link",
+        "Symbolic link points nowhere; skipped.",
+      ),
+    );
     return "other";
   }
   const inside = target === realRoot || target.startsWith(realRoot + sep);
   if (!inside) {
     diagnostics.push(
-      fileProblem(path, "link-outside-root", `Symbolic link leads outside the repository (${relative(realRoot, target)}); skipped.`),
+      fileProblem(
+        path,
+        "link-outside-root",
+        `Symbolic link leads outside the repository (${relative(realRoot, target)}); skipped.`,
+      ),
     );
     return "other";
   }

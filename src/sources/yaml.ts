@@ -1,4 +1,10 @@
-import { LineCounter, parseAllDocuments, isMap, isScalar, type Document } from "yaml";
+import {
+  LineCounter,
+  parseAllDocuments,
+  isMap,
+  isScalar,
+  type Document,
+} from "yaml";
 import type { Diagnostic } from "../core/diagnostic.ts";
 
 /** One YAML document with what is needed to point diagnostics at its lines. */
@@ -59,7 +65,7 @@ export function valuePosition(
   for (const pair of contents.items) {
     if (isScalar(pair.key) && pair.key.value === key) {
       const node = pair.value as { range?: [number, number, number] } | null;
-      const offset = node?.range?.[0] ?? (pair.key.range?.[0] ?? 0);
+      const offset = node?.range?.[0] ?? pair.key.range?.[0] ?? 0;
       const position = yaml.lineCounter.linePos(offset);
       return { line: position.line, column: position.col };
     }
@@ -86,7 +92,8 @@ export function keyPosition(
 /** Reads a value that should be a string; numbers and booleans become text. */
 export function asString(value: unknown): string | undefined {
   if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (typeof value === "number" || typeof value === "boolean")
+    return String(value);
   if (value instanceof Date) return value.toISOString().slice(0, 10);
   return undefined;
 }

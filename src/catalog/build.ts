@@ -1,0 +1,356 @@
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { analyseRule } from "../analysis/analyse-rule.ts";
+import { formatDiagnostic, type Diagnostic } from "../core/diagnostic.ts";
+import type { RuleRecord, SourceKind } from "../core/rule.ts";
+import type { MacroLibrary } from "../languages/registry.ts";
+import { detectReader, findReader } from "../sources/index.ts";
+import type { RepositoryReader } from "../sources/types.ts";
+import { enrichRule } from "./enrich.ts";
+import type { CatalogEntry, RuleSummary } from "./entry.ts";
+import { countIndicators } from "./indicators.ts";
+import { CatalogWriter } from "./store.ts";
+
+export interface BuildOptions {
+  /** Repository folders, or folders whose subfolders are repositories. */
+  inputs: string[];
+  /** Catalog folder: receives catalog.db, site/ and build-report.txt. */
+  outDir: string;
+  /** Reads every input with this reader instead of detecting the format. */
+  source?: SourceKind;
+  /** Extra macro definitions (security_content macros/ layout). */
+  macros?: MacroLibrary;
+  onProgress?: (progress: BuildProgress) => void;
+  /** Writes the static site; the build skips the site when it is not given. */
+  writeSite?: (
+    entries: CatalogEntry[],
+    summaries: RuleSummary[],
+    siteDir: string,
+  ) => void;
+}
+
+export interface BuildProgress {
+  phase: "read" | "analyse" | "write";
+  done: number;
+  total: number;
+  /** What is being worked on, such as the repository being read. */
+  label?: string;
+}
+
+export interface BuildSummary {
+  outDir: string;
+  repositories: Array<{
+    path: string;
+    kind: SourceKind;
+    rules: number;
+    skipped: number;
+  }>;
+  rulesRead: number;
+  /** Rules whose query was analysed by a language analyser. */
+  rulesAnalysed: number;
+  rulesWithErrors: number;
+  filesSkipped: number;
+  /** Diagnostic counts by `severity code`, such as `error spl-unbalanced-quote`. */
+  diagnosticsByKind: Record<string, number>;
+  reportFile: string;
+  durationMs: number;
+}
+
+/** A problem that stops the whole build, such as a missing input folder. */
+export class BuildError extends Error {}
+
+/** File in the output folder that tells a catalog apart from other folders. */
+const CATALOG_MARKER = "catalog.db";
+
+/**
+ * Reads every input repository, analyses every rule and writes the catalog.
+ * The catalog is written into a temporary sibling folder that replaces
+ * `outDir` only when complete, so a failed build leaves the previous
+ * catalog as it was.
+ */
+export function buildCatalog(options: BuildOptions): BuildSummary {
+  const started = Date.now();
+  const outDir = resolve(options.outDir);
+  checkOutputFolder(outDir, options.inputs);
+
+  const repositories = resolveRepositories(options.inputs, options.source);
+  const diagnostics: Diagnostic[] = [];
+  const rules: RuleRecord[] = [];
+  const macros: MacroLibrary = new Map(options.macros ?? []);
+  const summary: BuildSummary["repositories"] = [];
+  let skipped = 0;
+
+  repositories.forEach(({ root, reader }, index) => {
+    const label = `${reader.kind} ${basename(root)} (${index + 1}/${repositories.length})`;
+    const content = reader.read(root, {
+      onFile: (done, total) =>
+        options.onProgress?.({ phase: "read", done, total, label }),
+    });
+    rules.push(...content.rules);
+    diagnostics.push(...content.diagnostics);
+    skipped += content.skipped;
+    for (const [name, overloads] of content.macros ?? []) {
+      if (!macros.has(name)) macros.set(name, overloads);
+    }
+    summary.push({
+      path: root,
+      kind: reader.kind,
+      rules: content.rules.length,
+      skipped: content.skipped,
+    });
+  });
+
+  assignUniqueSlugs(rules);
+  const analysed = rules.map((rule, index) => {
+    const analysis = analyseRule(rule, macros);
+    options.onProgress?.({
+      phase: "analyse",
+      done: index + 1,
+      total: rules.length,
+    });
+    return { rule, analysis, ...enrichRule(rule, analysis) };
+  });
+  const counts = countIndicators(
+    analysed.map(({ rule, analysis }) => ({
+      slug: rule.slug,
+      source: rule.source,
+      predicates: analysis.predicates,
+    })),
+  );
+  const entries: CatalogEntry[] = analysed.map((item) => ({
+    ...item,
+    indicators: counts.get(item.rule.slug) ?? [],
+  }));
+
+  for (const entry of entries)
+    diagnostics.push(...entry.rule.diagnostics, ...entry.analysis.diagnostics);
+  const reportFile = join(outDir, "build-report.txt");
+  const result: BuildSummary = {
+    outDir,
+    repositories: summary,
+    rulesRead: rules.length,
+    rulesAnalysed: entries.filter(({ analysis }) => analysis.stages.length > 0)
+      .length,
+    rulesWithErrors: entries.filter(({ rule, analysis }) =>
+      [...rule.diagnostics, ...analysis.diagnostics].some(
+        (diagnostic) => diagnostic.severity === "error",
+      ),
+    ).length,
+    filesSkipped: skipped,
+    diagnosticsByKind: countByKind(diagnostics),
+    reportFile,
+    durationMs: 0,
+  };
+
+  writeAtomically(outDir, (folder) => {
+    options.onProgress?.({ phase: "write", done: 0, total: 2 });
+    const writer = new CatalogWriter(join(folder, CATALOG_MARKER));
+    writer.setMeta("built_at", new Date().toISOString());
+    writer.addEntries(entries);
+    const slugByFile = new Map(rules.map((rule) => [rule.file, rule.slug]));
+    writer.addDiagnostics(diagnostics, (diagnostic) =>
+      diagnostic.file === undefined
+        ? undefined
+        : slugByFile.get(diagnostic.file),
+    );
+    writer.close();
+    options.onProgress?.({ phase: "write", done: 1, total: 2 });
+    if (options.writeSite) {
+      options.writeSite(entries, entries.map(toSummary), join(folder, "site"));
+    }
+    writeFileSync(
+      join(folder, basename(reportFile)),
+      formatReport(result, diagnostics),
+    );
+    options.onProgress?.({ phase: "write", done: 2, total: 2 });
+  });
+  result.durationMs = Date.now() - started;
+  return result;
+}
+
+export function toSummary(entry: CatalogEntry): RuleSummary {
+  const { rule, analysis } = entry;
+  return {
+    slug: rule.slug,
+    id: rule.id,
+    title: rule.displayTitle,
+    source: rule.source,
+    language: rule.language,
+    path: rule.path,
+    techniques: entry.techniques.map((technique) => technique.id),
+    errors: [...rule.diagnostics, ...analysis.diagnostics].filter(
+      (diagnostic) => diagnostic.severity === "error",
+    ).length,
+  };
+}
+
+interface Repository {
+  root: string;
+  reader: RepositoryReader;
+}
+
+/**
+ * Finds the repositories to read. An input whose layout no reader
+ * recognises is searched one level down, so `build examples` reads each
+ * example repository inside it.
+ */
+function resolveRepositories(
+  inputs: string[],
+  source?: SourceKind,
+): Repository[] {
+  if (inputs.length === 0)
+    throw new BuildError(
+      "No input folder given. Name at least one rule repository folder.",
+    );
+  const forced = source === undefined ? undefined : findReader(source);
+  if (source !== undefined && forced === undefined) {
+    throw new BuildError(`Unknown source "${source}".`);
+  }
+  const repositories: Repository[] = [];
+  for (const input of inputs) {
+    const root = resolve(input);
+    if (!existsSync(root) || !statSync(root).isDirectory()) {
+      throw new BuildError(`Input folder not found: ${input}`);
+    }
+    if (forced) {
+      repositories.push({ root, reader: forced });
+      continue;
+    }
+    const reader = detectReader(root);
+    if (reader) {
+      repositories.push({ root, reader });
+      continue;
+    }
+    const children = readdirSync(root)
+      .sort()
+      .map((name) => join(root, name))
+      .filter((path) => statSync(path).isDirectory());
+    const found = children.flatMap((child) => {
+      const childReader = detectReader(child);
+      return childReader ? [{ root: child, reader: childReader }] : [];
+    });
+    if (found.length === 0) {
+      throw new BuildError(
+        `No rule repository recognised in ${input}. Pass --source to name its format.`,
+      );
+    }
+    repositories.push(...found);
+  }
+  return repositories;
+}
+
+/** Rule file names repeat across repositories, so later ones get `-2`, `-3` ... */
+function assignUniqueSlugs(rules: RuleRecord[]): void {
+  const used = new Set<string>();
+  for (const rule of rules) {
+    let slug = rule.slug;
+    for (let suffix = 2; used.has(slug.toLowerCase()); suffix++)
+      slug = `${rule.slug}-${suffix}`;
+    used.add(slug.toLowerCase());
+    rule.slug = slug;
+  }
+}
+
+/**
+ * Refuses to replace a folder that is not a catalog, or one that holds an
+ * input, because the build swaps the whole output folder.
+ */
+function checkOutputFolder(outDir: string, inputs: string[]): void {
+  for (const input of inputs) {
+    const root = resolve(input);
+    if (
+      root === outDir ||
+      root.startsWith(outDir + "/") ||
+      outDir === dirname(root)
+    ) {
+      throw new BuildError(
+        `Output folder ${outDir} contains the input ${input}; choose another --out.`,
+      );
+    }
+  }
+  if (!existsSync(outDir)) return;
+  if (!statSync(outDir).isDirectory())
+    throw new BuildError(`Output path ${outDir} is a file, not a folder.`);
+  const names = readdirSync(outDir);
+  if (names.length > 0 && !names.includes(CATALOG_MARKER)) {
+    throw new BuildError(
+      `Output folder ${outDir} is not empty and holds no catalog; choose an empty or new folder.`,
+    );
+  }
+}
+
+function writeAtomically(
+  outDir: string,
+  write: (folder: string) => void,
+): void {
+  const parent = dirname(outDir);
+  mkdirSync(parent, { recursive: true });
+  const building = join(parent, `.${basename(outDir)}.building-${process.pid}`);
+  const previous = join(parent, `.${basename(outDir)}.previous-${process.pid}`);
+  rmSync(building, { recursive: true, force: true });
+  mkdirSync(building);
+  try {
+    write(building);
+  } catch (error) {
+    rmSync(building, { recursive: true, force: true });
+    throw error;
+  }
+  const hadPrevious = existsSync(outDir);
+  if (hadPrevious) renameSync(outDir, previous);
+  try {
+    renameSync(building, outDir);
+  } catch (error) {
+    if (hadPrevious) renameSync(previous, outDir);
+    rmSync(building, { recursive: true, force: true });
+    throw error;
+  }
+  if (hadPrevious) rmSync(previous, { recursive: true, force: true });
+}
+
+function countByKind(
+  diagnostics: readonly Diagnostic[],
+): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const diagnostic of diagnostics) {
+    const kind = `${diagnostic.severity} ${diagnostic.code}`;
+    counts[kind] = (counts[kind] ?? 0) + 1;
+  }
+  return counts;
+}
+
+function formatReport(
+  summary: BuildSummary,
+  diagnostics: readonly Diagnostic[],
+): string {
+  const lines = [
+    `RuleAtlas build report`,
+    `rules read: ${summary.rulesRead}`,
+    `rules analysed: ${summary.rulesAnalysed}`,
+    `rules with errors: ${summary.rulesWithErrors}`,
+    `files skipped: ${summary.filesSkipped}`,
+    ``,
+    `repositories:`,
+    ...summary.repositories.map(
+      (repository) =>
+        `  ${repository.kind} ${repository.path}: ${repository.rules} rules, ${repository.skipped} files skipped`,
+    ),
+    ``,
+    `diagnostics by kind:`,
+    ...Object.entries(summary.diagnosticsByKind)
+      .sort((a, b) => b[1] - a[1])
+      .map(([kind, count]) => `  ${count} ${kind}`),
+    ``,
+    `diagnostics:`,
+    ...diagnostics.map((diagnostic) => `  ${formatDiagnostic(diagnostic)}`),
+    ``,
+  ];
+  return lines.join("\n");
+}
