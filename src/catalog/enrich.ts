@@ -1,5 +1,6 @@
 import type { Analysis, EventCoverage } from "../analysis/model.ts";
 import type { RuleRecord } from "../core/rule.ts";
+import { resolveTechnique } from "../knowledge/attack.ts";
 import type { TechniqueRef } from "./entry.ts";
 
 /**
@@ -10,16 +11,20 @@ export function enrichRule(
   rule: RuleRecord,
   analysis: Analysis,
 ): { techniques: TechniqueRef[]; events: EventCoverage[] } {
-  // TODO: resolve techniques and events through src/knowledge once it lands.
+  // TODO: event coverage and canonical fields through src/knowledge once it lands.
   void analysis;
-  return {
-    techniques: rule.techniques.map((id) => ({
-      declaredId: id,
-      id,
-      name: id,
-      tactics: [],
-      status: "unknown",
-    })),
-    events: [],
-  };
+  return { techniques: resolveTechniques(rule.techniques), events: [] };
+}
+
+/** Resolves declared ids, keeping one entry per current technique. */
+function resolveTechniques(declared: readonly string[]): TechniqueRef[] {
+  const seen = new Set<string>();
+  const techniques: TechniqueRef[] = [];
+  for (const id of declared) {
+    const technique = resolveTechnique(id);
+    if (seen.has(technique.id)) continue;
+    seen.add(technique.id);
+    techniques.push(technique);
+  }
+  return techniques;
 }
