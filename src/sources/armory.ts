@@ -1,4 +1,5 @@
-import { basename, dirname } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import type { Diagnostic } from "../core/diagnostic.ts";
 import type { RuleRecord } from "../core/rule.ts";
 import {
@@ -36,7 +37,12 @@ export const armoryReader: RepositoryReader = {
   kind: "armory",
 
   detect(root) {
-    const sample = listFiles(root, [".yml", ".yaml"]).slice(0, 20);
+    // The armory keeps its rules under detections/; requiring that folder
+    // keeps a parent of several repositories from passing as one armory.
+    const detections = join(root, "detections");
+    if (!existsSync(detections) || !statSync(detections).isDirectory())
+      return false;
+    const sample = listFiles(detections, [".yml", ".yaml"]).slice(0, 20);
     return sample.some((file) => {
       const { text } = readText(file);
       return text !== undefined && hasTopLevelKey(text, ["logic_format"]);
