@@ -1,0 +1,297 @@
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  parseDocument,
+  type Node,
+  type Pair,
+  type Scalar,
+  type YAMLMap,
+} from "yaml";
+import type { Diagnostic } from "../../core/diagnostic.ts";
+import type { LineIndex, Span } from "../../core/span.ts";
+import type {
+  FieldEntry,
+  SelectionBody,
+  Selection,
+  SigmaScalar,
+  SigmaSection,
+} from "./types.ts";
+
+/** A condition string with the map from its indexes to query offsets. */
+export interface ConditionSource {
+  text: string;
+  offsetOf: (index: number) => number;
+  span: Span;
+}
+
+/**
+ * One section of a Sigma query, parsed: the top-level mapping it holds
+ * (`detection`, `filter` or `correlation`) and helpers that turn YAML node
+ * ranges, which are relative to the section, into query spans.
+ */
+export class SectionReader {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly key?: string;
+  readonly map?: YAMLMap;
+  readonly keySpan: Span;
+
+  constructor(
+    readonly query: string,
+    readonly section: SigmaSection,
+    readonly lines: LineIndex,
+  ) {
+    const text = query.slice(section.start, section.end);
+    this.keySpan = lines.span(section.start, section.start);
+    const document = parseDocument(text, { uniqueKeys: false });
+    for (const error of document.errors) {
+      this.diagnostics.push({
+        severity: "error",
+        code: "sigma-yaml",
+        message: error.message.split("\n")[0],
+        span: this.span(error.pos[0], error.pos[1]),
+      });
+    }
+    const root = document.contents;
+    if (!isMap(root) || root.items.length === 0) return;
+
+    const pair = root.items[0] as Pair<Node, Node>;
+    if (isScalar(pair.key)) {
+      this.key = String(pair.key.value);
+      this.keySpan = this.nodeSpan(pair.key);
+    }
+    if (isMap(pair.value)) this.map = pair.value;
+    else {
+      this.diagnostics.push({
+        severity: "error",
+        code: "sigma-section-not-map",
+        message: `\`${this.key ?? "section"}\` must be a mapping`,
+        span: this.keySpan,
+      });
+    }
+  }
+
+  span(start: number, end: number): Span {
+    return this.lines.span(
+      this.section.start + start,
+      this.section.start + end,
+    );
+  }
+
+  nodeSpan(node: Node): Span {
+    const range = node.range ?? [0, 0, 0];
+    return this.span(range[0], range[1]);
+  }
+
+  pairSpan(pair: Pair<Node, Node>): Span {
+    const start = pair.key?.range?.[0] ?? 0;
+    const end = pair.value?.range?.[1] ?? pair.key?.range?.[1] ?? start;
+    return this.span(start, end);
+  }
+
+  /** Returns the pairs of the section map in order, keys as strings. */
+  entries(): { key: string; pair: Pair<Node, Node> }[] {
+    if (!this.map) return [];
+    return this.map.items.map((item) => {
+      const pair = item as Pair<Node, Node>;
+      const key = isScalar(pair.key)
+        ? String(pair.key.value)
+        : String(pair.key);
+      return { key, pair };
+    });
+  }
+
+  get(key: string): Pair<Node, Node> | undefined {
+    return this.entries().find((entry) => entry.key === key)?.pair;
+  }
+
+  scalar(node: Scalar): SigmaScalar {
+    const range = node.range ?? [0, 0, 0];
+    const source = this.query.slice(
+      this.section.start + range[0],
+      this.section.start + range[1],
+    );
+    const value = node.value;
+    let text: string;
+    if (value === null || value === undefined) text = "";
+    else if (typeof value === "number" && node.type === "PLAIN") text = source;
+    else text = String(value);
+    const normalised =
+      value === undefined ? null : (value as string | number | boolean | null);
+    return { value: normalised, text, span: this.nodeSpan(node) };
+  }
+
+  /** Reads a condition scalar or list of scalars. */
+  conditions(node: Node | null | undefined): ConditionSource[] {
+    if (!node) return [];
+    if (isScalar(node)) return [this.condition(node)];
+    if (isSeq(node)) {
+      const out: ConditionSource[] = [];
+      for (const item of node.items) {
+        if (isScalar(item)) out.push(this.condition(item));
+        else
+          this.error(
+            item as Node,
+            "sigma-condition-type",
+            "each condition in a list must be a string",
+          );
+      }
+      return out;
+    }
+    this.error(
+      node,
+      "sigma-condition-type",
+      "condition must be a string or a list of strings",
+    );
+    return [];
+  }
+
+  private condition(node: Scalar): ConditionSource {
+    const text = node.value === null ? "" : String(node.value);
+    const range = node.range ?? [0, 0, 0];
+    const base = this.section.start + range[0];
+    const source = this.query.slice(base, this.section.start + range[1]);
+    const offsets = alignOffsets(text, source, base);
+    return {
+      text,
+      offsetOf: (index) => offsets[Math.min(index, offsets.length - 1)],
+      span: this.nodeSpan(node),
+    };
+  }
+
+  /** Reads every search identifier of the map, skipping `skip` keys. */
+  selections(skip: readonly string[]): Selection[] {
+    const out: Selection[] = [];
+    for (const { key, pair } of this.entries()) {
+      if (skip.includes(key)) continue;
+      const body = this.selectionBody(pair.value, pair);
+      if (body) out.push({ name: key, body, span: this.pairSpan(pair) });
+    }
+    return out;
+  }
+
+  private selectionBody(
+    node: Node | null | undefined,
+    pair: Pair<Node, Node>,
+  ): SelectionBody | undefined {
+    if (!node) {
+      this.error(
+        pair.key,
+        "sigma-selection-empty",
+        "search identifier has no value",
+      );
+      return undefined;
+    }
+    if (isMap(node)) {
+      const entries: FieldEntry[] = [];
+      for (const item of node.items) {
+        const entry = this.fieldEntry(item as Pair<Node, Node>);
+        if (entry) entries.push(entry);
+      }
+      return { type: "map", entries, span: this.nodeSpan(node) };
+    }
+    if (isSeq(node)) {
+      const items: SelectionBody[] = [];
+      for (const item of node.items) {
+        if (isScalar(item)) {
+          items.push(this.keyword(item as Scalar, []));
+        } else {
+          const body = this.selectionBody(item as Node, pair);
+          if (body) items.push(body);
+        }
+      }
+      return { type: "list", items, span: this.nodeSpan(node) };
+    }
+    if (isScalar(node)) return this.keyword(node, []);
+    this.error(
+      node,
+      "sigma-selection-type",
+      "search identifier must be a map, a list or a value",
+    );
+    return undefined;
+  }
+
+  private keyword(node: Scalar, modifiers: string[]): SelectionBody {
+    return {
+      type: "keyword",
+      value: this.scalar(node),
+      modifiers,
+      span: this.nodeSpan(node),
+    };
+  }
+
+  private fieldEntry(pair: Pair<Node, Node>): FieldEntry | undefined {
+    if (!isScalar(pair.key)) {
+      this.error(pair.key, "sigma-field-key", "field names must be strings");
+      return undefined;
+    }
+    const [field, ...modifiers] = String(pair.key.value).split("|");
+    const values: SigmaScalar[] = [];
+    let list = false;
+    const node = pair.value;
+
+    if (node === null || node === undefined) {
+      values.push({ value: null, text: "", span: this.nodeSpan(pair.key) });
+    } else if (isScalar(node)) {
+      values.push(this.scalar(node));
+    } else if (isSeq(node)) {
+      list = true;
+      for (const item of node.items) {
+        if (isScalar(item)) values.push(this.scalar(item));
+        else
+          this.error(
+            item as Node,
+            "sigma-value-type",
+            `values of \`${field}\` must be scalars`,
+          );
+      }
+    } else {
+      this.error(
+        node,
+        "sigma-value-type",
+        `value of \`${field}\` must be a scalar or a list`,
+      );
+      return undefined;
+    }
+    return { field, modifiers, list, values, span: this.pairSpan(pair) };
+  }
+
+  error(node: Node | null | undefined, code: string, message: string): void {
+    this.diagnostics.push({
+      severity: "error",
+      code,
+      message,
+      span: node ? this.nodeSpan(node) : this.keySpan,
+    });
+  }
+}
+
+/**
+ * Maps each index of a scalar's value to an offset in the query, by walking
+ * the value and its source text together. Quotes, block indicators and the
+ * line breaks that folding turned into spaces are skipped in the source.
+ */
+function alignOffsets(value: string, source: string, base: number): number[] {
+  const offsets: number[] = [];
+  let s = 0;
+  for (let i = 0; i < value.length; i++) {
+    const char = value[i];
+    const space = isSpace(char);
+    let probe = s;
+    while (
+      probe < source.length &&
+      !(source[probe] === char || (space && isSpace(source[probe])))
+    ) {
+      probe++;
+    }
+    if (probe < source.length) s = probe;
+    offsets.push(base + Math.min(s, source.length));
+    if (s < source.length) s++;
+  }
+  offsets.push(base + Math.min(s, source.length));
+  return offsets;
+}
+
+function isSpace(char: string): boolean {
+  return char === " " || char === "\n" || char === "\t" || char === "\r";
+}

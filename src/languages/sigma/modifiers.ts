@@ -1,0 +1,261 @@
+import type { PredicateKind } from "../../analysis/model.ts";
+import type { Diagnostic } from "../../core/diagnostic.ts";
+import type { Span } from "../../core/span.ts";
+import type { FieldEntry, SigmaScalar } from "./types.ts";
+import {
+  mergeTokens,
+  shapeOf,
+  tokeniseValue,
+  type ValueToken,
+} from "./values.ts";
+
+/** A predicate before the analyser gives it a stage, role and negation. */
+export interface PredicateDraft {
+  field: string;
+  kind: PredicateKind;
+  values: string[];
+  caseSensitive: boolean;
+  /** True for `null` and `exists: false`: the field must be absent. */
+  absent: boolean;
+  modifiers: string[];
+  encodings: string[];
+  origin?: string;
+  span: Span;
+}
+
+/** Predicates of one field entry and how they combine. */
+export interface EntryPredicates {
+  drafts: PredicateDraft[];
+  combine: "and" | "or";
+  diagnostics: Diagnostic[];
+}
+
+const TRANSFORMS = new Set(["contains", "startswith", "endswith"]);
+const ENCODINGS = new Set([
+  "base64",
+  "base64offset",
+  "utf16le",
+  "utf16be",
+  "utf16",
+  "wide",
+]);
+const COMPARISONS: Record<string, PredicateKind> = {
+  gt: "gt",
+  gte: "ge",
+  lt: "lt",
+  lte: "le",
+};
+const TIME_PARTS = new Set(["minute", "hour", "day", "week", "month", "year"]);
+const REGEX_FLAGS = new Set(["i", "m", "s"]);
+const OTHERS = new Set([
+  "all",
+  "re",
+  "cidr",
+  "windash",
+  "exists",
+  "neq",
+  "fieldref",
+  "expand",
+  "cased",
+]);
+
+/**
+ * Dash characters `windash` permutes: hyphen-minus, slash, en dash, em dash
+ * and horizontal bar, because Windows tools accept each as an option prefix.
+ */
+export const WINDASH_FORMS = ["-", "/", "\u2013", "\u2014", "\u2015"];
+
+/** Applies a field entry's modifiers and returns its predicates. */
+export function entryPredicates(entry: FieldEntry): EntryPredicates {
+  const diagnostics: Diagnostic[] = [];
+  const modifiers = entry.modifiers.map((modifier) => modifier.toLowerCase());
+  const report = (message: string, code: string): void => {
+    diagnostics.push({ severity: "error", code, message, span: entry.span });
+  };
+
+  const afterRegex = modifiers.indexOf("re");
+  for (const [index, modifier] of modifiers.entries()) {
+    const known =
+      TRANSFORMS.has(modifier) ||
+      ENCODINGS.has(modifier) ||
+      modifier in COMPARISONS ||
+      TIME_PARTS.has(modifier) ||
+      OTHERS.has(modifier) ||
+      (REGEX_FLAGS.has(modifier) && afterRegex >= 0 && index > afterRegex);
+    if (!known)
+      report(
+        `unknown modifier \`${modifier}\` on \`${entry.field}\``,
+        "sigma-modifier-unknown",
+      );
+  }
+
+  const has = (name: string): boolean => modifiers.includes(name);
+  const all = has("all");
+  if (all && !entry.list) {
+    diagnostics.push({
+      severity: "warning",
+      code: "sigma-modifier-all-single",
+      message: `\`all\` on \`${entry.field}\` has a single value, so it changes nothing`,
+      span: entry.span,
+    });
+  }
+
+  const base = {
+    field: entry.field,
+    modifiers,
+    encodings: modifiers.filter((modifier) => ENCODINGS.has(modifier)),
+    origin: has("fieldref") ? "fieldref" : undefined,
+    span: entry.span,
+  };
+  const drafts: PredicateDraft[] = [];
+  const add = (
+    kind: PredicateKind,
+    value: string | undefined,
+    absent = false,
+    caseSensitive = false,
+  ): void => {
+    const previous = all
+      ? undefined
+      : drafts.find((draft) => draft.kind === kind && draft.absent === absent);
+    if (previous && value !== undefined) {
+      previous.values.push(value);
+      return;
+    }
+    drafts.push({
+      ...base,
+      kind,
+      values: value === undefined ? [] : [value],
+      caseSensitive,
+      absent,
+    });
+  };
+
+  for (const scalar of entry.values) {
+    if (has("exists")) {
+      if (typeof scalar.value !== "boolean") {
+        report(
+          `\`exists\` on \`${entry.field}\` needs true or false`,
+          "sigma-modifier-exists",
+        );
+        continue;
+      }
+      add("exists", undefined, !scalar.value);
+      continue;
+    }
+    if (scalar.value === null) {
+      if (entry.list) {
+        diagnostics.push({
+          severity: "warning",
+          code: "sigma-null-in-list",
+          message: `\`null\` inside the value list of \`${entry.field}\`; write it as its own selection`,
+          span: scalar.span,
+        });
+      }
+      add("exists", undefined, true);
+      continue;
+    }
+    addValue(scalar, modifiers, add, report);
+  }
+
+  for (const draft of drafts) sortNumbers(draft);
+  return { drafts, combine: all ? "and" : "or", diagnostics };
+}
+
+type AddPredicate = (
+  kind: PredicateKind,
+  value: string | undefined,
+  absent?: boolean,
+  caseSensitive?: boolean,
+) => void;
+
+function addValue(
+  scalar: SigmaScalar,
+  modifiers: string[],
+  add: AddPredicate,
+  report: (message: string, code: string) => void,
+): void {
+  const has = (name: string): boolean => modifiers.includes(name);
+  const cased = has("cased");
+
+  if (has("re")) {
+    add("regex", scalar.text, false, cased || !has("i"));
+    return;
+  }
+  if (has("cidr")) {
+    add("cidr", scalar.text);
+    return;
+  }
+  const comparison = modifiers.find((modifier) => modifier in COMPARISONS);
+  if (comparison) {
+    if (typeof scalar.value !== "number" && Number.isNaN(Number(scalar.text))) {
+      report(
+        `\`${comparison}\` needs a number, got \`${scalar.text}\``,
+        "sigma-modifier-number",
+      );
+    }
+    add(COMPARISONS[comparison], scalar.text);
+    return;
+  }
+  if (has("fieldref")) {
+    const shape = shapeOf(
+      transform([{ type: "text", text: scalar.text }], modifiers),
+    );
+    add(has("neq") ? "ne" : shape.kind, shape.value, false, cased);
+    return;
+  }
+
+  const variants = has("windash")
+    ? windashVariants(scalar.text)
+    : [scalar.text];
+  for (const variant of variants) {
+    const tokens = transform(tokeniseValue(variant), modifiers);
+    const shape = shapeOf(tokens);
+    let kind: PredicateKind = shape.kind;
+    if (has("neq")) kind = "ne";
+    add(kind, shape.value, false, cased);
+  }
+}
+
+/** Adds the wildcards `contains`, `startswith` and `endswith` imply. */
+function transform(tokens: ValueToken[], modifiers: string[]): ValueToken[] {
+  let out = tokens;
+  if (modifiers.includes("contains"))
+    out = [{ type: "any" }, ...out, { type: "any" }];
+  else if (modifiers.includes("startswith")) out = [...out, { type: "any" }];
+  else if (modifiers.includes("endswith")) out = [{ type: "any" }, ...out];
+  return mergeTokens(out);
+}
+
+/**
+ * Returns the value with every dash that starts an option replaced by each
+ * of the `windash` forms in turn, the original first. A dash starts an
+ * option at the start of the value or after a space.
+ */
+export function windashVariants(value: string): string[] {
+  const positions: number[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const starts = i === 0 || value[i - 1] === " ";
+    if (starts && (value[i] === "-" || value[i] === "/")) positions.push(i);
+  }
+  if (positions.length === 0) return [value];
+
+  const variants: string[] = [];
+  for (const form of WINDASH_FORMS) {
+    const chars = [...value];
+    for (const position of positions) chars[position] = form;
+    const variant = chars.join("");
+    if (!variants.includes(variant)) variants.push(variant);
+  }
+  const original = variants.indexOf(value);
+  if (original > 0) variants.unshift(...variants.splice(original, 1));
+  return variants;
+}
+
+function sortNumbers(draft: PredicateDraft): void {
+  if (draft.values.length < 2) return;
+  const numeric = draft.values.every((value) => /^-?\d+(\.\d+)?$/.test(value));
+  if (draft.kind === "eq") draft.kind = "in";
+  if (numeric && draft.kind === "in") {
+    draft.values.sort((a, b) => Number(a) - Number(b));
+  }
+}
