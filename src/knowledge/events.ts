@@ -1,0 +1,135 @@
+import { loadDataFile } from "./data-files.ts";
+
+/**
+ * A log event provider under the name users know it by:
+ * - `Sysmon`: Microsoft-Windows-Sysmon.
+ * - `Security`: the Security log (Microsoft-Windows-Security-Auditing and
+ *   the Eventlog provider's security events).
+ * - `System`: the System log's Service Control Manager and Eventlog events.
+ * - `PowerShell`: the Microsoft-Windows-PowerShell/Operational log.
+ * - `Windows PowerShell`: the classic Windows PowerShell log.
+ * - `PowerShell Core`, and otherwise the Windows provider name without
+ *   `Microsoft-Windows-`, such as `TaskScheduler` or `Windows Defender`.
+ */
+export interface ProviderRecord {
+  name: string;
+  /** Windows provider names whose events are filed under this name. */
+  windowsProviders: string[];
+  /** Event log channels, such as `Microsoft-Windows-Sysmon/Operational`. */
+  channels: string[];
+}
+
+/** One event of data/events/windows-events.json. */
+export interface EventRecord {
+  provider: string;
+  eventId: number;
+  title: string;
+  /** Id of the entry in `EventCatalogData.sources` that gave the title. */
+  titleSource: string;
+  /** Payload field names, where a source lists them. */
+  fields?: string[];
+  fieldsSource?: string;
+}
+
+/** The shape of data/events/windows-events.json, written by scripts/generate-events.ts. */
+export interface EventCatalogData {
+  description: string;
+  generatedAt: string;
+  sources: { id: string; description: string; licence: string }[];
+  providers: ProviderRecord[];
+  events: EventRecord[];
+  /** Events that sources list but that have no usable title. */
+  skipped: { provider: string; eventId: number; reason: string }[];
+}
+
+/** A log event with its official title. */
+export interface LogEvent {
+  provider: string;
+  eventId: number;
+  title: string;
+  fields?: string[];
+}
+
+interface EventIndex {
+  data: EventCatalogData;
+  events: Map<string, EventRecord>;
+  /** Provider names, Windows provider names and channels, lower case, to provider names. */
+  providerNames: Map<string, string>;
+}
+
+let index: EventIndex | undefined;
+
+function eventIndex(): EventIndex {
+  if (index) return index;
+  const data = loadDataFile<EventCatalogData>("events/windows-events.json");
+  const events = new Map<string, EventRecord>();
+  for (const event of data.events) {
+    events.set(eventKey(event.provider, event.eventId), event);
+  }
+  const providerNames = new Map<string, string>();
+  for (const provider of data.providers) {
+    for (const alias of [
+      provider.name,
+      ...provider.windowsProviders,
+      ...provider.channels,
+    ]) {
+      const key = alias.toLowerCase();
+      // Provider names win over channel aliases: the Eventlog provider
+      // writes to both Security and System.
+      if (!providerNames.has(key) || alias === provider.name) {
+        providerNames.set(key, provider.name);
+      }
+    }
+  }
+  index = { data, events, providerNames };
+  return index;
+}
+
+function eventKey(provider: string, eventId: number): string {
+  return `${provider}\u0000${eventId}`;
+}
+
+/**
+ * Returns the provider name users know for a provider name, a Windows
+ * provider name (`Microsoft-Windows-Sysmon`) or a channel, with or without
+ * Splunk's `WinEventLog:`/`XmlWinEventLog:` source prefix. Case-insensitive.
+ */
+export function providerName(nameOrChannel: string): string | undefined {
+  let key = nameOrChannel.trim().toLowerCase();
+  for (const prefix of ["xmlwineventlog:", "wineventlog:"]) {
+    if (key.startsWith(prefix)) key = key.slice(prefix.length);
+  }
+  return eventIndex().providerNames.get(key);
+}
+
+/**
+ * Finds an event by provider and id. `provider` may be any name that
+ * `providerName` accepts; the returned event carries the canonical name.
+ */
+export function findEvent(
+  provider: string,
+  eventId: number,
+): LogEvent | undefined {
+  const name = providerName(provider) ?? provider;
+  const record = eventIndex().events.get(eventKey(name, eventId));
+  if (!record) return undefined;
+  const event: LogEvent = {
+    provider: record.provider,
+    eventId: record.eventId,
+    title: record.title,
+  };
+  if (record.fields) event.fields = [...record.fields];
+  return event;
+}
+
+/** Names of the providers that have an event with this id. */
+export function providersWithEvent(eventId: number): string[] {
+  return eventIndex()
+    .data.events.filter((event) => event.eventId === eventId)
+    .map((event) => event.provider);
+}
+
+/** Lists every provider in the catalog. */
+export function listProviders(): ProviderRecord[] {
+  return eventIndex().data.providers;
+}
