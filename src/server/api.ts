@@ -1,0 +1,79 @@
+import type { CatalogReader } from "../catalog/entry.ts";
+import { SOURCE_KINDS, type SourceKind } from "../core/rule.ts";
+import { slugProblem } from "../site/slug.ts";
+
+/** A JSON response: the status code and the value to serialise. */
+export interface ApiResponse {
+  status: number;
+  body: unknown;
+}
+
+const RULES_PATH = "/api/rules";
+
+/**
+ * Handles a read-only API request. Routes:
+ * - `/api/rules`, with optional `source` (a source kind) and `q` (text):
+ *   `{ count, rules }` with one `RuleSummary` per rule;
+ * - `/api/rules/:slug`: the rule's `CatalogEntry`.
+ * Errors are `{ error }` with status 400 or 404.
+ */
+export function handleApi(
+  catalog: CatalogReader,
+  pathname: string,
+  query: URLSearchParams,
+): ApiResponse {
+  if (pathname === RULES_PATH || pathname === `${RULES_PATH}/`) {
+    return listRules(catalog, query);
+  }
+  if (pathname.startsWith(`${RULES_PATH}/`)) {
+    return getRule(catalog, pathname.slice(RULES_PATH.length + 1));
+  }
+  return notFound(`No API route for ${pathname}; try ${RULES_PATH}.`);
+}
+
+function listRules(
+  catalog: CatalogReader,
+  query: URLSearchParams,
+): ApiResponse {
+  const source = query.get("source") ?? undefined;
+  if (source !== undefined && !isSourceKind(source)) {
+    return {
+      status: 400,
+      body: {
+        error: `Invalid source ${JSON.stringify(source)}; expected one of ${SOURCE_KINDS.join(", ")}.`,
+      },
+    };
+  }
+  const text = query.get("q")?.trim() || undefined;
+  const rules = catalog.listRules({ source, text });
+  return { status: 200, body: { count: rules.length, rules } };
+}
+
+function getRule(catalog: CatalogReader, encodedSlug: string): ApiResponse {
+  let slug: string;
+  try {
+    slug = decodeURIComponent(encodedSlug);
+  } catch {
+    return badRequest("The rule slug is not valid percent-encoding.");
+  }
+  const problem = slugProblem(slug);
+  if (problem) {
+    return badRequest(`Invalid rule slug ${JSON.stringify(slug)}: ${problem}.`);
+  }
+
+  const entry = catalog.getRule(slug);
+  if (!entry) return notFound(`No rule with slug ${JSON.stringify(slug)}.`);
+  return { status: 200, body: entry };
+}
+
+function isSourceKind(value: string): value is SourceKind {
+  return (SOURCE_KINDS as readonly string[]).includes(value);
+}
+
+function badRequest(error: string): ApiResponse {
+  return { status: 400, body: { error } };
+}
+
+function notFound(error: string): ApiResponse {
+  return { status: 404, body: { error } };
+}

@@ -1,0 +1,273 @@
+import type { Predicate, SearchTerm, Stage } from "../analysis/model.ts";
+import type { CatalogEntry } from "../catalog/entry.ts";
+import {
+  diagnosticLocation,
+  formatCorpusCount,
+  groupIndicators,
+} from "./format.ts";
+import { html, type HtmlValue, type SafeHtml } from "./html.ts";
+import { missing, section, table, valueCode, valueList } from "./section.ts";
+
+/**
+ * Renders the sections that show a rule's analysis, from its stages to its
+ * macros and lookups, in page order.
+ */
+export function analysisSections(entry: CatalogEntry): SafeHtml {
+  const { analysis } = entry;
+  const indicators = analysis.predicates.filter((p) => p.role === "indicator");
+  const exclusions = analysis.predicates.filter((p) => p.role === "exclusion");
+  const excludedTerms = analysis.searchTerms.filter(
+    (term) => term.role === "exclusion",
+  );
+
+  return html`${stagesSection(analysis.stages)} ${predicatesSection(indicators)}
+  ${exclusionsSection(exclusions, excludedTerms)} ${thresholdsSection(entry)}
+  ${indicatorsSection(entry)} ${searchTermsSection(analysis.searchTerms)}
+  ${referencesSection(entry)}`;
+}
+
+function stagesSection(stages: readonly Stage[]): SafeHtml {
+  const rows = stages.map((stage) => [
+    stage.index,
+    stageCommand(stage),
+    stageText(stage),
+  ]);
+  return section("stages", "Stages", table(["Stage", "Command", "Text"], rows));
+}
+
+function stageCommand(stage: Stage): SafeHtml {
+  if (!stage.macro) return html`<code>${stage.command}</code>`;
+  const args =
+    stage.macro.arguments.length > 0
+      ? `(${stage.macro.arguments.join(", ")})`
+      : "";
+  return html`macro <code class="macro-name">${stage.macro.name}${args}</code>`;
+}
+
+function stageText(stage: Stage): SafeHtml {
+  const text = html`<pre class="stage-text"><code>${stage.text}</code></pre>`;
+  if (!stage.macro) return text;
+  if (stage.macro.expansion === undefined) {
+    return html`${text}
+      <p class="expansion">Expansion: ${missing("definition unknown")}</p>`;
+  }
+  if (stage.macro.expansion.trim() === "") {
+    return html`${text}
+      <p class="expansion">Expansion: ${missing("empty definition")}</p>`;
+  }
+  return html`${text}
+    <p class="expansion">Expands to:</p>
+    <pre class="stage-expansion"><code>${stage.macro.expansion}</code></pre>`;
+}
+
+function predicateRow(predicate: Predicate): HtmlValue[] {
+  return [
+    predicate.stage,
+    html`<code>${predicate.field}</code>`,
+    predicate.canonicalField
+      ? html`<code>${predicate.canonicalField}</code>`
+      : missing("not mapped"),
+    predicate.kind,
+    predicateValues(predicate),
+    predicate.caseSensitive ? "case-sensitive" : "case-insensitive",
+    predicate.negated ? "yes" : "no",
+    predicateOrigin(predicate),
+  ];
+}
+
+function predicateValues(predicate: Predicate): SafeHtml {
+  if (predicate.kind === "exists") return missing("any value");
+  if (predicate.values.length === 0) return missing("no value");
+  return valueList(predicate.values);
+}
+
+const ORIGIN_LABELS = new Map([
+  ["xml-event-id", "XML-rendered event id"],
+  ["term", "TERM() directive"],
+]);
+
+function predicateOrigin(predicate: Predicate): SafeHtml | string {
+  const parts: SafeHtml[] = [];
+  if (predicate.macro) {
+    parts.push(html`macro <code>${predicate.macro}</code>`);
+  }
+  if (predicate.origin) {
+    parts.push(
+      html`${ORIGIN_LABELS.get(predicate.origin) ?? predicate.origin}`,
+    );
+  }
+  if (parts.length === 0) return "query";
+  return html`${parts.map((part, i) => (i > 0 ? html`, ${part}` : part))}`;
+}
+
+const PREDICATE_HEADERS = [
+  "Stage",
+  "Field as written",
+  "Canonical field",
+  "Kind",
+  "Values",
+  "Case",
+  "Negated",
+  "From",
+];
+
+function predicatesSection(predicates: readonly Predicate[]): SafeHtml {
+  return section(
+    "predicates",
+    "Predicates",
+    table(PREDICATE_HEADERS, predicates.map(predicateRow)),
+    "Field comparisons the rule matches on.",
+  );
+}
+
+function exclusionsSection(
+  predicates: readonly Predicate[],
+  terms: readonly SearchTerm[],
+): SafeHtml {
+  const termRows = terms.map((term) => [
+    term.stage,
+    missing("raw event text"),
+    missing("not mapped"),
+    "term",
+    termCode(term),
+    term.directive === "CASE" ? "case-sensitive" : "case-insensitive",
+    term.negated ? "yes" : "no",
+    term.macro ? html`macro <code>${term.macro}</code>` : "query",
+  ]);
+  return section(
+    "exclusions",
+    "Exclusions",
+    table(PREDICATE_HEADERS, [...predicates.map(predicateRow), ...termRows]),
+    "Events the rule deliberately leaves out; these are never indicators.",
+  );
+}
+
+function thresholdsSection(entry: CatalogEntry): SafeHtml {
+  const rows = entry.analysis.thresholds.map((threshold) => [
+    threshold.stage,
+    html`<code>${threshold.field}</code>`,
+    html`<code>${threshold.operator}</code>`,
+    valueCode(threshold.value),
+    html`<code>${threshold.text}</code>`,
+  ]);
+  return section(
+    "thresholds",
+    "Thresholds",
+    table(["Stage", "Field", "Operator", "Value", "Condition"], rows),
+    "Conditions on values the query computed itself; these are never indicators.",
+  );
+}
+
+function indicatorsSection(entry: CatalogEntry): SafeHtml {
+  const writtenNames = writtenFieldNames(entry.analysis.predicates);
+  const rows = groupIndicators(entry.indicators).flatMap((group) =>
+    group.map((indicator) => {
+      const written = writtenNames.get(indicator.field) ?? [];
+      const aliases = written.filter((name) => name !== indicator.field);
+      const field =
+        aliases.length > 0
+          ? html`<code>${indicator.field}</code>
+              <span class="written">(written ${aliases.join(", ")})</span>`
+          : html`<code>${indicator.field}</code>`;
+      const value =
+        indicator.kind === "exists"
+          ? missing("any value")
+          : valueCode(indicator.value);
+      return [field, indicator.kind, value, formatCorpusCount(indicator)];
+    }),
+  );
+  return section(
+    "indicators",
+    "Indicators",
+    table(["Field", "Kind", "Value", "Corpus"], rows),
+    "Each row is a field, a kind of comparison and a value the rule matches. " +
+      "The corpus count is the number of other rules in this catalog with the " +
+      "same indicator, in total and per source. Fields use their canonical " +
+      "name where one is known.",
+  );
+}
+
+/** Maps each canonical field to the names the rule wrote for it. */
+function writtenFieldNames(
+  predicates: readonly Predicate[],
+): Map<string, string[]> {
+  const names = new Map<string, string[]>();
+  for (const predicate of predicates) {
+    if (!predicate.canonicalField) continue;
+    const list = names.get(predicate.canonicalField) ?? [];
+    if (!list.includes(predicate.field)) list.push(predicate.field);
+    names.set(predicate.canonicalField, list);
+  }
+  return names;
+}
+
+function termCode(term: SearchTerm): SafeHtml {
+  return valueCode(term.phrase ? `"${term.text}"` : term.text);
+}
+
+function searchTermsSection(terms: readonly SearchTerm[]): SafeHtml {
+  const rows = terms.map((term) => [
+    term.stage,
+    termCode(term),
+    term.directive
+      ? html`<span class="directive">${term.directive}()</span>`
+      : missing("none"),
+    term.negated ? "yes" : "no",
+    term.macro ? html`macro <code>${term.macro}</code>` : "query",
+  ]);
+  return section(
+    "search-terms",
+    "Search terms",
+    table(["Stage", "Term", "Directive", "Negated", "From"], rows),
+    "Bare words and phrases matched anywhere in the raw event text, not in " +
+      "one field. A TERM() or CASE() wrapper is a directive, shown in its own " +
+      "column, and never a search word.",
+  );
+}
+
+const REFERENCE_STATUS = new Map<string, string>([
+  ["expanded", "expanded"],
+  ["unknown", "definition unknown"],
+  ["tuning-hook", "tuning hook (empty, for local exclusions)"],
+]);
+
+function referencesSection(entry: CatalogEntry): SafeHtml {
+  const rows = entry.analysis.references.map((reference) => [
+    reference.stage,
+    reference.kind,
+    html`<code>${reference.name}</code>`,
+    reference.arguments && reference.arguments.length > 0
+      ? valueList(reference.arguments)
+      : missing("none"),
+    reference.status
+      ? (REFERENCE_STATUS.get(reference.status) ?? reference.status)
+      : missing("not applicable"),
+  ]);
+  return section(
+    "macros-lookups",
+    "Macros and lookups",
+    table(["Stage", "Kind", "Name", "Arguments", "Status"], rows),
+    "Macros, lookups, data models, indexes and source types the query uses.",
+  );
+}
+
+/** Renders the diagnostics of the rule's reader and of its analysis. */
+export function diagnosticsSection(entry: CatalogEntry): SafeHtml {
+  const diagnostics = [
+    ...entry.rule.diagnostics,
+    ...entry.analysis.diagnostics,
+  ];
+  const rows = diagnostics.map((diagnostic) => [
+    html`<span class="severity severity-${diagnostic.severity}"
+      >${diagnostic.severity}</span
+    >`,
+    html`<code>${diagnostic.code}</code>`,
+    diagnosticLocation(diagnostic),
+    diagnostic.message,
+  ]);
+  return section(
+    "diagnostics",
+    "Diagnostics",
+    table(["Severity", "Code", "Line:column", "Message"], rows),
+  );
+}
