@@ -155,6 +155,8 @@ export interface SearchTerm {
   stage: number;
   span: Span;
   macro?: string;
+  /** Where the term was read from when that is not obvious: `subsearch`. */
+  origin?: string;
 }
 
 export type ReferenceKind =
