@@ -4,6 +4,7 @@ import {
   diagnosticLocation,
   formatCorpusCount,
   groupIndicators,
+  stageNumber,
 } from "./format.ts";
 import { html, type HtmlValue, type SafeHtml } from "./html.ts";
 import { missing, section, table, valueCode, valueList } from "./section.ts";
@@ -28,7 +29,7 @@ export function analysisSections(entry: CatalogEntry): SafeHtml {
 
 function stagesSection(stages: readonly Stage[]): SafeHtml {
   const rows = stages.map((stage) => [
-    stage.index,
+    stageNumber(stage.index),
     stageCommand(stage),
     stageText(stage),
   ]);
@@ -45,7 +46,8 @@ function stageCommand(stage: Stage): SafeHtml {
 }
 
 function stageText(stage: Stage): SafeHtml {
-  const text = html`<pre class="stage-text"><code>${stage.text}</code></pre>`;
+  const text = html`<pre class="stage-text"><code>${stage.text}</code></pre>
+    ${stageDetails(stage)}`;
   if (!stage.macro) return text;
   if (stage.macro.expansion === undefined) {
     return html`${text}
@@ -60,9 +62,27 @@ function stageText(stage: Stage): SafeHtml {
     <pre class="stage-expansion"><code>${stage.macro.expansion}</code></pre>`;
 }
 
+/** Renders the grouping, time window and branch of a stage, when it has them. */
+function stageDetails(stage: Stage): SafeHtml | undefined {
+  const details: SafeHtml[] = [];
+  if (stage.alternative !== undefined) {
+    details.push(html`<li>branch ${stage.alternative + 1} of an OR</li>`);
+  }
+  if (stage.groupBy && stage.groupBy.length > 0) {
+    details.push(html`<li>grouped by ${valueList(stage.groupBy)}</li>`);
+  }
+  if (stage.timespan) {
+    details.push(html`<li>time window ${valueCode(stage.timespan)}</li>`);
+  }
+  if (details.length === 0) return undefined;
+  return html`<ul class="stage-details">
+    ${details}
+  </ul>`;
+}
+
 function predicateRow(predicate: Predicate): HtmlValue[] {
   return [
-    predicate.stage,
+    stageNumber(predicate.stage),
     html`<code>${predicate.field}</code>`,
     predicate.canonicalField
       ? html`<code>${predicate.canonicalField}</code>`
@@ -71,7 +91,7 @@ function predicateRow(predicate: Predicate): HtmlValue[] {
     predicateValues(predicate),
     predicate.caseSensitive ? "case-sensitive" : "case-insensitive",
     predicate.negated ? "yes" : "no",
-    predicateOrigin(predicate),
+    itemOrigin(predicate),
   ];
 }
 
@@ -84,20 +104,29 @@ function predicateValues(predicate: Predicate): SafeHtml {
 const ORIGIN_LABELS = new Map([
   ["xml-event-id", "XML-rendered event id"],
   ["term", "TERM() directive"],
+  ["subsearch", "subsearch"],
 ]);
 
-function predicateOrigin(predicate: Predicate): SafeHtml | string {
+/** Renders where a predicate or term came from and how its values are read. */
+function itemOrigin(item: {
+  macro?: string;
+  origin?: string;
+  modifiers?: string[];
+  encodings?: string[];
+}): SafeHtml | string {
   const parts: SafeHtml[] = [];
-  if (predicate.macro) {
-    parts.push(html`macro <code>${predicate.macro}</code>`);
+  if (item.macro) parts.push(html`macro <code>${item.macro}</code>`);
+  if (item.origin) {
+    parts.push(html`${ORIGIN_LABELS.get(item.origin) ?? item.origin}`);
   }
-  if (predicate.origin) {
-    parts.push(
-      html`${ORIGIN_LABELS.get(predicate.origin) ?? predicate.origin}`,
-    );
+  if (item.modifiers && item.modifiers.length > 0) {
+    parts.push(html`modifiers ${valueList(item.modifiers)}`);
+  }
+  if (item.encodings && item.encodings.length > 0) {
+    parts.push(html`encoded as ${valueList(item.encodings)}`);
   }
   if (parts.length === 0) return "query";
-  return html`${parts.map((part, i) => (i > 0 ? html`, ${part}` : part))}`;
+  return html`${parts.map((part, i) => (i > 0 ? html`; ${part}` : part))}`;
 }
 
 const PREDICATE_HEADERS = [
@@ -125,14 +154,14 @@ function exclusionsSection(
   terms: readonly SearchTerm[],
 ): SafeHtml {
   const termRows = terms.map((term) => [
-    term.stage,
+    stageNumber(term.stage),
     missing("raw event text"),
     missing("not mapped"),
     "term",
     termCode(term),
     term.directive === "CASE" ? "case-sensitive" : "case-insensitive",
     term.negated ? "yes" : "no",
-    term.macro ? html`macro <code>${term.macro}</code>` : "query",
+    itemOrigin(term),
   ]);
   return section(
     "exclusions",
@@ -144,7 +173,7 @@ function exclusionsSection(
 
 function thresholdsSection(entry: CatalogEntry): SafeHtml {
   const rows = entry.analysis.thresholds.map((threshold) => [
-    threshold.stage,
+    stageNumber(threshold.stage),
     html`<code>${threshold.field}</code>`,
     html`<code>${threshold.operator}</code>`,
     valueCode(threshold.value),
@@ -207,18 +236,19 @@ function termCode(term: SearchTerm): SafeHtml {
 
 function searchTermsSection(terms: readonly SearchTerm[]): SafeHtml {
   const rows = terms.map((term) => [
-    term.stage,
+    stageNumber(term.stage),
     termCode(term),
     term.directive
       ? html`<span class="directive">${term.directive}()</span>`
       : missing("none"),
+    term.match ?? missing("language default"),
     term.negated ? "yes" : "no",
-    term.macro ? html`macro <code>${term.macro}</code>` : "query",
+    itemOrigin(term),
   ]);
   return section(
     "search-terms",
     "Search terms",
-    table(["Stage", "Term", "Directive", "Negated", "From"], rows),
+    table(["Stage", "Term", "Directive", "Match", "Negated", "From"], rows),
     "Bare words and phrases matched anywhere in the raw event text, not in " +
       "one field. A TERM() or CASE() wrapper is a directive, shown in its own " +
       "column, and never a search word.",
@@ -233,7 +263,7 @@ const REFERENCE_STATUS = new Map<string, string>([
 
 function referencesSection(entry: CatalogEntry): SafeHtml {
   const rows = entry.analysis.references.map((reference) => [
-    reference.stage,
+    stageNumber(reference.stage),
     reference.kind,
     html`<code>${reference.name}</code>`,
     reference.arguments && reference.arguments.length > 0

@@ -98,6 +98,14 @@ export function orderTactics(techniques: readonly TechniqueRef[]): string[] {
   return ordered;
 }
 
+/**
+ * Returns the stage number a page shows. Stage indexes in the analysis
+ * model count from 0, and pages count stages from 1.
+ */
+export function stageNumber(index: number): number {
+  return index + 1;
+}
+
 /** Formats a technique as `T1046 Network Service Discovery`. */
 export function techniqueLabel(technique: TechniqueRef): string {
   return technique.name ? `${technique.id} ${technique.name}` : technique.id;

@@ -136,6 +136,21 @@ test("rule page stages keep full text", () => {
   assert.deepEqual(rows[2], ["3", "where", "| where count > 10"]);
 });
 
+test("rule page numbers stages from 1", () => {
+  const rows = tableRows(sectionOf(scanner, "stages"));
+  assert.deepEqual(
+    rows.map((row) => row[0]),
+    ["1", "2", "3", "4", "5"],
+  );
+  const thresholds = tableRows(sectionOf(scanner, "thresholds"));
+  assert.equal(thresholds[0][0], "3", "threshold in the where stage");
+});
+
+test("rule page shows stage grouping", () => {
+  const rows = tableRows(sectionOf(scanner, "stages"));
+  assert.equal(rows[1][2], "| stats count by host grouped by host");
+});
+
 test("rule page names macro stages", () => {
   const rows = tableRows(sectionOf(scanner, "stages"));
   assert.equal(rows[3][1], "macro port_scanner_execution_filter");
@@ -157,7 +172,7 @@ test("rule page predicates show both field names", () => {
     "80, 443, 8080",
     "case-insensitive",
     "no",
-    "query",
+    "modifiers all",
   ]);
   assert.equal(rows[1][7], "XML-rendered event id");
   assert.equal(rows.length, 3, "exclusions are not listed as predicates");
@@ -195,12 +210,13 @@ test("rule page indicators have counts", () => {
 test("rule page search terms mark directives", () => {
   const rows = tableRows(sectionOf(scanner, "search-terms"));
   assert.deepEqual(
-    rows.map((row) => [row[1], row[2]]),
+    rows.map((row) => [row[1], row[2], row[3]]),
     [
-      ["portscan", "none"],
-      ['"portscan.exe"', "TERM()"],
+      ["portscan", "none", "contains"],
+      ['"portscan.exe"', "TERM()", "language default"],
     ],
   );
+  assert.equal(rows[0][5], "subsearch");
   assert.ok(!rows.some((row) => row[1] === "TERM"));
 });
 
