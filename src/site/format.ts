@@ -44,7 +44,7 @@ export function isNumeric(value: string): boolean {
 /**
  * Groups indicator rows by field and kind, in order of first appearance.
  * Within a group whose values are all numbers, rows are sorted by number,
- * so port 443 comes after port 80; other groups keep the rule's order.
+ * so port 443 comes after port 80. Other groups keep the rule's order.
  */
 export function groupIndicators(
   indicators: readonly IndicatorCount[],
@@ -66,7 +66,7 @@ export function groupIndicators(
 /**
  * Orders the tactics of several techniques. Each technique lists its
  * tactics in ATT&CK matrix order, so their union is merged keeping every
- * such order; ties keep the order of first appearance.
+ * such order. Ties keep the order of first appearance.
  */
 export function orderTactics(techniques: readonly TechniqueRef[]): string[] {
   const firstSeen: string[] = [];

@@ -10,27 +10,35 @@
   const status = document.getElementById("filter-status");
   if (!form || !input || !select || !status) return;
 
-  const groups = Array.from(document.querySelectorAll("section.source-group"));
-  const total = document.querySelectorAll("tr[data-search]").length;
+  // Rows are looked up once, because a catalog index can hold thousands.
+  const groups = Array.from(
+    document.querySelectorAll("section.source-group"),
+    (section) => ({
+      section,
+      count: section.querySelector(".count"),
+      rows: Array.from(section.querySelectorAll("tr[data-search]"), (row) => ({
+        row,
+        text: row.dataset.search || "",
+      })),
+    }),
+  );
+  const total = groups.reduce((sum, group) => sum + group.rows.length, 0);
 
   function apply() {
     const words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
     const source = select.value;
     let visibleCount = 0;
 
-    for (const group of groups) {
-      const rows = Array.from(group.querySelectorAll("tr[data-search]"));
-      const sourceMatches = source === "" || group.dataset.source === source;
+    for (const { section, count, rows } of groups) {
+      const sourceMatches = source === "" || section.dataset.source === source;
       let groupShown = 0;
-      for (const row of rows) {
-        const text = row.dataset.search || "";
+      for (const { row, text } of rows) {
         const visible =
           sourceMatches && words.every((word) => text.includes(word));
         row.hidden = !visible;
         if (visible) groupShown += 1;
       }
-      group.hidden = groupShown === 0;
-      const count = group.querySelector(".count");
+      section.hidden = groupShown === 0;
       if (count) {
         const all = Number(count.dataset.total);
         const noun = all === 1 ? "rule" : "rules";
