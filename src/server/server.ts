@@ -67,8 +67,7 @@ export async function startServer(
     );
   }
   const ownsCatalog = options.catalog === undefined;
-  const catalog =
-    options.catalog ?? openCatalog(path.resolve(options.dir, "catalog.db"));
+  const catalog = options.catalog ?? openCatalogIn(options.dir);
 
   const server = createServer((request, response) => {
     try {
@@ -123,6 +122,17 @@ export async function startServer(
       return closing;
     },
   };
+}
+
+function openCatalogIn(dir: string): CatalogReader {
+  const dbPath = path.resolve(dir, "catalog.db");
+  if (!existsSync(dbPath)) {
+    throw new Error(
+      `No catalog database at ${dbPath}. Build the catalog first with ` +
+        `"ruleatlas build DIR... --out ${dir}".`,
+    );
+  }
+  return openCatalog(dbPath);
 }
 
 function listen(

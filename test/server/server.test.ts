@@ -302,7 +302,20 @@ describe("server lifecycle", () => {
     }
   });
 
-  test("logs the stop and closes the catalog", async () => {
+  test("rejects a folder without a database", async () => {
+    const dir = writeCatalog(false);
+    try {
+      const { logger } = memoryLogger();
+      await assert.rejects(
+        startServer({ dir, port: 0, logger }),
+        /No catalog database at .*catalog\.db\. Build the catalog first/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("close logs the stop once", async () => {
     const dir = writeCatalog(false);
     const catalog = memoryCatalog(loadEntries());
     const { logger, records } = memoryLogger();
