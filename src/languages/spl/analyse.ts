@@ -1,0 +1,427 @@
+import {
+  emptyAnalysis,
+  type Analysis,
+  type LogicNode,
+  type Stage,
+} from "../../analysis/model.ts";
+import type { Diagnostic, Result } from "../../core/diagnostic.ts";
+import type { Span } from "../../core/span.ts";
+import type { MacroLibrary } from "../registry.ts";
+import { analyseEval, type EvalHooks } from "./analyse-eval.ts";
+import { analyseSearch, type SearchHooks } from "./analyse-search.ts";
+import type {
+  Argument,
+  Command,
+  EvalCall,
+  Literal,
+  MacroCall,
+  Pipeline,
+  Subsearch,
+} from "./ast.ts";
+import { expandMacro, findMacro, isTuningHook } from "./macros.ts";
+import { parseSpl } from "./parser.ts";
+import { AnalysisBuilder, combine, type Scope } from "./scope.ts";
+
+/** Deepest chain of macros calling macros that the analyser expands. */
+const MAX_MACRO_DEPTH = 20;
+
+/**
+ * Analyses one SPL query into the common model. Macro calls are expanded
+ * when `macros` holds their definitions; items read from an expansion
+ * carry the macro's name and the span of the call in `query`.
+ */
+export function analyseSpl(
+  query: string,
+  macros?: MacroLibrary,
+): Result<Analysis> {
+  const parsed = parseSpl(query);
+  const analysis = emptyAnalysis("spl");
+  analysis.diagnostics.push(...parsed.diagnostics);
+  new PipelineAnalyser(new AnalysisBuilder(analysis, macros), query).run(
+    parsed.value,
+  );
+  return { value: analysis, diagnostics: analysis.diagnostics };
+}
+
+interface CommandResult {
+  filters: boolean;
+  logic: LogicNode;
+}
+
+const NO_FILTER: CommandResult = { filters: false, logic: { type: "true" } };
+
+class PipelineAnalyser implements SearchHooks, EvalHooks {
+  constructor(
+    private readonly builder: AnalysisBuilder,
+    private readonly query: string,
+  ) {}
+
+  run(pipeline: Pipeline): void {
+    const analysis = this.builder.analysis;
+    const computed = new Set<string>();
+    const parts: LogicNode[] = [];
+    pipeline.commands.forEach((command, index) => {
+      const scope: Scope = {
+        stage: index,
+        negated: false,
+        text: this.query,
+        computed,
+        macroStack: [],
+      };
+      const stage: Stage = {
+        index,
+        command: command.type === "macro-command" ? "macro" : command.name,
+        text: this.query.slice(command.span.start, command.span.end),
+        span: command.span,
+        filters: false,
+      };
+      analysis.stages.push(stage);
+      const atStart = index === 0 && !this.startsWithPipe(command.span);
+      const result = this.command(command, scope, atStart, stage);
+      stage.filters = result.filters;
+      if (result.filters) parts.push(result.logic);
+    });
+    analysis.logic = combine("and", parts);
+  }
+
+  private startsWithPipe(span: Span): boolean {
+    return this.query.slice(0, span.start).includes("|");
+  }
+
+  private command(
+    command: Command,
+    scope: Scope,
+    atStart: boolean,
+    stage?: Stage,
+  ): CommandResult {
+    const builder = this.builder;
+    switch (command.type) {
+      case "search":
+        return {
+          filters: true,
+          logic: command.expression
+            ? analyseSearch(builder, this, command.expression, scope)
+            : { type: "true" },
+        };
+      case "where":
+        return {
+          filters: true,
+          logic: command.expression
+            ? analyseEval(builder, this, command.expression, scope)
+            : { type: "true" },
+        };
+      case "eval":
+        for (const assignment of command.assignments) {
+          scope.computed.add(assignment.field.name);
+        }
+        return NO_FILTER;
+      case "tstats":
+        return this.tstats(command, scope);
+      case "stats":
+        for (const aggregation of command.aggregations) {
+          if (aggregation.output !== "*")
+            scope.computed.add(aggregation.output);
+        }
+        return NO_FILTER;
+      case "regex":
+        return this.regex(command, scope);
+      case "lookup":
+      case "inputlookup":
+        return this.lookup(command, scope);
+      case "rename":
+        for (const rename of command.renames) {
+          if (scope.computed.has(rename.from.name)) {
+            scope.computed.add(rename.to.name);
+          }
+        }
+        return NO_FILTER;
+      case "transaction":
+        // transaction adds these two fields to every grouped event.
+        scope.computed.add("eventcount");
+        scope.computed.add("duration");
+        return NO_FILTER;
+      case "subsearch-command":
+        if (command.subsearch) this.subsearch(command.subsearch, scope);
+        return NO_FILTER;
+      case "macro-command":
+        return this.stageMacro(command.macro, scope, atStart, stage);
+      case "generic":
+        return this.generic(command.name, command.arguments, scope);
+      case "rex":
+      case "field-list":
+      case "bin":
+      case "sort":
+      case "limit":
+      case "fillnull":
+      case "convert":
+        return NO_FILTER;
+      default: {
+        const unknown: never = command;
+        return unknown;
+      }
+    }
+  }
+
+  private tstats(
+    command: Extract<Command, { type: "tstats" }>,
+    scope: Scope,
+  ): CommandResult {
+    for (const macro of command.macros) this.macroReference(macro, scope);
+    for (const aggregation of command.aggregations) {
+      scope.computed.add(aggregation.output);
+    }
+    const nodes: string[] = [];
+    if (command.nodename) nodes.push(command.nodename.value);
+    if (command.datamodel) {
+      this.datamodelReference(command.datamodel, nodes, scope);
+    }
+    if (!command.where) return NO_FILTER;
+    return {
+      filters: true,
+      logic: analyseSearch(this.builder, this, command.where, scope),
+    };
+  }
+
+  /**
+   * Records a data model as its name, with the dataset path as the single
+   * argument: `Endpoint.Processes` becomes `Endpoint` with `Processes`, and
+   * `Network_Sessions.All_Sessions.DHCP` keeps `All_Sessions.DHCP` whole.
+   */
+  private datamodelReference(
+    literal: Literal,
+    extraNodes: string[],
+    scope: Scope,
+  ): void {
+    const text = literal.value;
+    const dot = text.indexOf(".");
+    const name = dot === -1 ? text : text.slice(0, dot);
+    const node = dot === -1 ? [] : [text.slice(dot + 1)];
+    this.builder.addReference(scope, {
+      kind: "datamodel",
+      name,
+      arguments: [...node, ...extraNodes],
+      span: literal.span,
+    });
+  }
+
+  private regex(
+    command: Extract<Command, { type: "regex" }>,
+    scope: Scope,
+  ): CommandResult {
+    if (!command.pattern) return { filters: true, logic: { type: "true" } };
+    const pattern = command.pattern.value;
+    const inner = command.negated ? { ...scope, negated: true } : scope;
+    const predicate = this.builder.addPredicate(
+      inner,
+      command.span,
+      command.field,
+      "regex",
+      [pattern],
+      { caseSensitive: !pattern.startsWith("(?i)") },
+    );
+    return {
+      filters: true,
+      logic: command.negated ? { type: "not", child: predicate } : predicate,
+    };
+  }
+
+  private lookup(
+    command: Extract<Command, { type: "lookup" | "inputlookup" }>,
+    scope: Scope,
+  ): CommandResult {
+    if (command.table) {
+      this.builder.addReference(scope, {
+        kind: "lookup",
+        name: command.table.value,
+        span: command.table.span,
+      });
+    }
+    if (command.type === "lookup" || !command.where) return NO_FILTER;
+    return {
+      filters: true,
+      logic: analyseSearch(this.builder, this, command.where, scope),
+    };
+  }
+
+  private generic(
+    name: string,
+    args: readonly Argument[],
+    scope: Scope,
+  ): CommandResult {
+    const literals = args.filter((item) => item.type === "argument");
+    if (name === "datamodel" && literals.length > 0) {
+      const node = literals[1] ? [literals[1].value.value] : [];
+      this.builder.addReference(scope, {
+        kind: "datamodel",
+        name: literals[0].value.value,
+        arguments: node,
+        span: literals[0].span,
+      });
+    }
+    if (name === "from" && literals.length > 0) {
+      const first = literals[0].value;
+      const prefix = "datamodel:";
+      if (first.value.startsWith(prefix)) {
+        const rest = first.value.slice(prefix.length);
+        this.datamodelReference({ ...first, value: rest }, [], scope);
+      } else if (first.value === "datamodel" && literals[1]) {
+        this.datamodelReference(literals[1].value, [], scope);
+      }
+    }
+    for (const item of args) {
+      if (item.type === "subsearch") this.subsearch(item, scope);
+      if (item.type === "macro") this.macroReference(item, scope);
+    }
+    return NO_FILTER;
+  }
+
+  /**
+   * Analyses a subsearch on its own: its items are recorded with origin
+   * `subsearch`, and its result, a set of values that Splunk turns into an
+   * OR of ANDs at run time, stays opaque in the outer logic.
+   */
+  subsearch(node: Subsearch, scope: Scope): LogicNode {
+    const inner: Scope = {
+      ...scope,
+      negated: false,
+      origin: "subsearch",
+      computed: new Set(),
+    };
+    node.pipeline.commands.forEach((command, index) => {
+      this.command(command, inner, index === 0);
+    });
+    return { type: "opaque", label: "subsearch" };
+  }
+
+  searchmatch(text: string, call: EvalCall, scope: Scope): LogicNode {
+    const parsed = parseSpl(text);
+    const inner: Scope = {
+      ...scope,
+      text,
+      callSpan: scope.callSpan ?? call.span,
+    };
+    const parts = parsed.value.commands.map(
+      (command) => this.command(command, inner, true).logic,
+    );
+    return combine("and", parts);
+  }
+
+  /** Records a macro call and returns its definition when one applies. */
+  private macroReference(call: MacroCall, scope: Scope) {
+    const definition = findMacro(
+      this.builder.macros,
+      call.name,
+      call.arguments.length,
+    );
+    const hook = isTuningHook(call.name, definition);
+    const status = hook ? "tuning-hook" : definition ? "expanded" : "unknown";
+    if (scope.macroStack.length === 0) {
+      this.builder.addReference(scope, {
+        kind: "macro",
+        name: call.name,
+        arguments: call.arguments,
+        span: call.span,
+        status,
+      });
+    }
+    return { definition, status } as const;
+  }
+
+  /** Expands a macro written inside a search or where expression. */
+  macro(call: MacroCall, scope: Scope): LogicNode {
+    const { status, commands } = this.expansion(call, scope, true);
+    if (!commands) return this.unexpanded(call, status, scope);
+    const inner = commands.scope;
+    const parts = commands.pipeline.commands.map(
+      (command, index) => this.command(command, inner, index === 0).logic,
+    );
+    return combine("and", parts);
+  }
+
+  private stageMacro(
+    call: MacroCall,
+    scope: Scope,
+    atStart: boolean,
+    stage?: Stage,
+  ): CommandResult {
+    const { status, commands } = this.expansion(call, scope, atStart);
+    if (stage) {
+      stage.macro = { name: call.name, arguments: call.arguments };
+      if (commands) stage.macro.expansion = commands.text;
+    }
+    if (!commands) {
+      const logic = this.unexpanded(call, status, scope);
+      return { filters: logic.type !== "true", logic };
+    }
+    const parts: LogicNode[] = [];
+    let filters = false;
+    commands.pipeline.commands.forEach((command, index) => {
+      const result = this.command(
+        command,
+        commands.scope,
+        atStart && index === 0,
+      );
+      if (result.filters) {
+        filters = true;
+        parts.push(result.logic);
+      }
+    });
+    return { filters, logic: combine("and", parts) };
+  }
+
+  private unexpanded(call: MacroCall, status: string, scope: Scope): LogicNode {
+    if (status === "tuning-hook") return { type: "true" };
+    const text = scope.text.slice(call.span.start, call.span.end);
+    return { type: "opaque", label: text };
+  }
+
+  /**
+   * Records a macro call and parses its expansion, which is left out when
+   * the macro has no definition, is an empty tuning hook or would recurse. A definition
+   * used as a whole stage after a pipe is read as commands; one at the
+   * start of a query or inside an expression is read as a search.
+   */
+  private expansion(call: MacroCall, scope: Scope, asSearch: boolean) {
+    const { definition, status } = this.macroReference(call, scope);
+    if (!definition || status === "tuning-hook") return { status };
+    const stack = scope.macroStack;
+    if (stack.includes(call.name) || stack.length >= MAX_MACRO_DEPTH) {
+      this.builder.warn(
+        "spl-macro-recursion",
+        `Macro \`${call.name}\` expands into itself or nests deeper than ${MAX_MACRO_DEPTH} levels; it was not expanded further.`,
+        scope.callSpan ?? call.span,
+      );
+      return { status };
+    }
+    const text = expandMacro(definition, call.arguments).trim();
+    const source = asSearch ? text : `| ${text}`;
+    const parsed = parseSpl(source);
+    this.reportDefinitionErrors(call, parsed.diagnostics, scope);
+    const inner: Scope = {
+      ...scope,
+      text: source,
+      macro: scope.macro ?? call.name,
+      callSpan: scope.callSpan ?? call.span,
+      macroStack: [...stack, call.name],
+    };
+    return { status, commands: { text, pipeline: parsed.value, scope: inner } };
+  }
+
+  private reportDefinitionErrors(
+    call: MacroCall,
+    diagnostics: readonly Diagnostic[],
+    scope: Scope,
+  ): void {
+    const error = diagnostics.find((d) => d.severity === "error");
+    if (!error || this.builder.reportedMacros.has(call.name)) return;
+    this.builder.reportedMacros.add(call.name);
+    const where = error.span
+      ? ` at ${error.span.line}:${error.span.column}`
+      : "";
+    this.builder.warn(
+      "spl-macro-definition-invalid",
+      `The definition of macro \`${call.name}\` does not parse${where}: ${error.message}`,
+      scope.callSpan ?? call.span,
+    );
+  }
+}
