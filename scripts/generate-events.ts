@@ -64,6 +64,8 @@ interface Observation {
   provider: string;
   eventId: number;
   source: SourceId;
+  /** The event log channel, where the source names it. */
+  channel?: string;
   rawTitle?: string;
   fields?: string[];
 }
@@ -255,6 +257,7 @@ function readManifestTitles(
       provider: display,
       eventId: Number(row.event_id),
       source: "windows-manifest",
+      channel,
       rawTitle: row.message_first_sentence,
     });
   }
@@ -300,6 +303,7 @@ function readEvtxMaps(folder: string, providers: ProviderTable): Observation[] {
       provider: display,
       eventId: Number(map.EventId),
       source: "evtx-maps",
+      channel: channel || undefined,
       rawTitle: map.Description,
       fields: fields.size > 0 ? [...fields] : undefined,
     });
@@ -458,6 +462,8 @@ function mergeEvents(observations: Observation[]): {
       title: chosen.candidate!.title,
       titleSource: chosen.observation.source,
     };
+    const channel = ranked.find((observation) => observation.channel)?.channel;
+    if (channel) event.channel = channel;
 
     // Fields come from full payload listings before the evtx maps, which
     // name only the fields they display. OSSEM-DD keeps one file per event

@@ -24,6 +24,8 @@ export interface EventRecord {
   provider: string;
   eventId: number;
   title: string;
+  /** The event log channel, where a source names it. */
+  channel?: string;
   /** Id of the entry in `EventCatalogData.sources` that gave the title. */
   titleSource: string;
   /** Payload field names, where a source lists them. */
@@ -50,9 +52,19 @@ export interface LogEvent {
   fields?: string[];
 }
 
+/** The classic logs, which many Windows providers write to. */
+const CLASSIC_LOGS = new Map(
+  ["Application", "Security", "System"].map((name) => [
+    name.toLowerCase(),
+    name,
+  ]),
+);
+
 interface EventIndex {
   data: EventCatalogData;
   events: Map<string, EventRecord>;
+  /** Events of the classic logs by log name and id, from every provider. */
+  classicLogEvents: Map<string, EventRecord[]>;
   /** Provider names, Windows provider names and channels, lower case, to provider names. */
   providerNames: Map<string, string>;
 }
@@ -63,8 +75,14 @@ function eventIndex(): EventIndex {
   if (index) return index;
   const data = loadDataFile<EventCatalogData>("events/windows-events.json");
   const events = new Map<string, EventRecord>();
+  const classicLogEvents = new Map<string, EventRecord[]>();
   for (const event of data.events) {
     events.set(eventKey(event.provider, event.eventId), event);
+    const log = CLASSIC_LOGS.get(event.channel?.toLowerCase() ?? "");
+    if (log) {
+      const key = eventKey(log, event.eventId);
+      classicLogEvents.set(key, [...(classicLogEvents.get(key) ?? []), event]);
+    }
   }
   const providerNames = new Map<string, string>();
   for (const provider of data.providers) {
@@ -81,7 +99,7 @@ function eventIndex(): EventIndex {
       }
     }
   }
-  index = { data, events, providerNames };
+  index = { data, events, classicLogEvents, providerNames };
   return index;
 }
 
@@ -105,16 +123,30 @@ export function providerName(nameOrChannel: string): string | undefined {
 /**
  * Finds an event by provider and id. `provider` may be any name that
  * `providerName` accepts; the returned event carries the canonical name.
+ * `System`, `Security` and `Application` also find events that other
+ * providers write to that log (System 35 is a Time-Service event), when
+ * only one provider in the catalog has the id there; such events are
+ * returned under the log's name.
  */
 export function findEvent(
   provider: string,
   eventId: number,
 ): LogEvent | undefined {
+  const { events, classicLogEvents } = eventIndex();
   const name = providerName(provider) ?? provider;
-  const record = eventIndex().events.get(eventKey(name, eventId));
-  if (!record) return undefined;
+  let record = events.get(eventKey(name, eventId));
+  let shownProvider = record?.provider;
+  if (!record && CLASSIC_LOGS.has(name.toLowerCase())) {
+    const log = CLASSIC_LOGS.get(name.toLowerCase())!;
+    const candidates = classicLogEvents.get(eventKey(log, eventId)) ?? [];
+    if (candidates.length === 1) {
+      record = candidates[0];
+      shownProvider = log;
+    }
+  }
+  if (!record || !shownProvider) return undefined;
   const event: LogEvent = {
-    provider: record.provider,
+    provider: shownProvider,
     eventId: record.eventId,
     title: record.title,
   };

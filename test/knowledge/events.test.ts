@@ -70,6 +70,14 @@ describe("findEvent", () => {
     assert.equal(findEvent("security", 4625)?.provider, "Security");
   });
 
+  it("finds other providers' events in the System log", () => {
+    const event = findEvent("System", 35);
+    assert.equal(event?.provider, "System");
+    assert.ok(event?.title.startsWith("Synchronizing system time"));
+    // Two providers write event 1 to the System log.
+    assert.equal(findEvent("System", 1), undefined);
+  });
+
   it("returns undefined for unknown events", () => {
     assert.equal(findEvent("Sysmon", 9999), undefined);
     assert.equal(findEvent("No Such Provider", 1), undefined);
