@@ -24,7 +24,7 @@ import {
   type YamlDocument,
 } from "./yaml.ts";
 
-/** What reading one Sigma file gives before filters are applied. */
+/** Rules, filters and problems of one Sigma file, before filters are applied. */
 export interface SigmaFileContent {
   rules: SigmaRule[];
   filters: SigmaFilter[];
@@ -139,7 +139,7 @@ export function readSigmaText(
     previous = yaml;
 
     if ("correlation" in data) {
-      content.rules.push(readCorrelation(yaml, context, content.diagnostics));
+      content.rules.push(readCorrelation(yaml, context));
     } else if ("filter" in data) {
       const filter = readFilter(yaml, context);
       content.filters.push(filter.filter);
@@ -180,7 +180,7 @@ function readRule(
     if (!source) continue;
     const pair = topLevelPair(source, "detection");
     if (!pair) continue;
-    const sectionText = pairText(source, pair, context.text);
+    const sectionText = pairText(pair, context.text);
     if (parts.length === 0) record.queryLine = position(source, pair.key).line;
     if (parts.length > 0) offset += 1;
     sections.push({
@@ -246,23 +246,18 @@ function checkDetection(
   );
 }
 
-function readCorrelation(
-  yaml: YamlDocument,
-  context: FileContext,
-  diagnostics: Diagnostic[],
-): SigmaRule {
+function readCorrelation(yaml: YamlDocument, context: FileContext): SigmaRule {
   const data = yaml.data as Record<string, unknown>;
   const record = baseRecord(data, yaml, undefined, context);
   record.type = "correlation";
   const pair = topLevelPair(yaml, "correlation")!;
-  const text = pairText(yaml, pair, context.text);
+  const text = pairText(pair, context.text);
   record.query = text;
   record.queryLine = position(yaml, pair.key).line;
   record.queryData = {
     kind: "correlation",
     sections: [{ role: "correlation", start: 0, end: text.length }],
   } satisfies SigmaQueryData;
-  void diagnostics;
   return { record, name: asString(data.name) };
 }
 
@@ -294,7 +289,7 @@ function readFilter(
       name: asString(data.name),
       rules: rules === "any" ? "any" : asStringList(rules),
       logsource: isRecord(data.logsource) ? stringMap(data.logsource) : {},
-      text: pairText(yaml, pair, context.text),
+      text: pairText(pair, context.text),
       file: context.file,
       line: at.line,
       column: at.column,
@@ -431,16 +426,11 @@ function topLevelPair(
   ) as Pair<Node, Node> | undefined;
 }
 
-/** The source text of a top-level `key: value` pair, from the key on. */
-function pairText(
-  yaml: YamlDocument,
-  pair: Pair<Node, Node>,
-  text: string,
-): string {
-  void yaml;
+/** Returns the source text of a top-level `key: value` pair, from the key on. */
+function pairText(pair: Pair<Node, Node>, text: string): string {
   const start = pair.key?.range?.[0] ?? 0;
   const end = pair.value?.range?.[1] ?? pair.key?.range?.[1] ?? start;
-  return text.slice(start, end);
+  return text.slice(start, end).trimEnd();
 }
 
 function position(

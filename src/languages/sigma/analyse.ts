@@ -8,7 +8,11 @@ import {
 import type { Diagnostic, Result } from "../../core/diagnostic.ts";
 import { LineIndex, type Span } from "../../core/span.ts";
 import type { AnalysisInput } from "../registry.ts";
-import { parseCondition, type ConditionNode } from "./condition.ts";
+import {
+  parseCondition,
+  type ConditionAggregation,
+  type ConditionNode,
+} from "./condition.ts";
 import { analyseCorrelation } from "./correlation.ts";
 import { SectionReader, type ConditionSource } from "./detection.ts";
 import { resolveTarget } from "./glob.ts";
@@ -119,8 +123,9 @@ class RuleAnalyser {
     }
 
     this.reportUnused();
-    this.analysis.logic =
-      parts.length === 1 ? parts[0] : { type: "and", children: parts };
+    if (parts.length === 0) this.analysis.logic = { type: "true" };
+    else if (parts.length === 1) this.analysis.logic = parts[0];
+    else this.analysis.logic = { type: "and", children: parts };
     return { value: this.analysis, diagnostics: this.analysis.diagnostics };
   }
 
@@ -166,6 +171,7 @@ class RuleAnalyser {
     fromFilter: boolean,
   ): LogicNode {
     const branches: { node: ConditionNode; source: ConditionSource }[] = [];
+    const aggregations: ConditionAggregation[] = [];
     for (const source of conditions) {
       const parsed = parseCondition(source.text, this.lines, source.offsetOf);
       this.diagnostics.push(...parsed.diagnostics);
@@ -174,8 +180,7 @@ class RuleAnalyser {
       const alternatives = node.type === "or" ? node.children : [node];
       for (const alternative of alternatives)
         branches.push({ node: alternative, source });
-      if (parsed.value.aggregation)
-        this.addAggregation(parsed.value.aggregation);
+      if (parsed.value.aggregation) aggregations.push(parsed.value.aggregation);
     }
 
     const several = branches.length > 1;
@@ -199,8 +204,14 @@ class RuleAnalyser {
         ? children[0]
         : ({ type: "and", children } as LogicNode);
     });
-    if (logic.length === 0) return { type: "true" };
-    return logic.length === 1 ? logic[0] : { type: "or", children: logic };
+    let combined: LogicNode = { type: "true" };
+    if (logic.length === 1) combined = logic[0];
+    else if (logic.length > 1) combined = { type: "or", children: logic };
+    if (aggregations.length === 0) return combined;
+    const thresholds = aggregations.map((aggregation) =>
+      this.addAggregation(aggregation),
+    );
+    return { type: "and", children: [combined, ...thresholds] };
   }
 
   private addStage(span: Span, alternative?: number): number {
@@ -217,11 +228,8 @@ class RuleAnalyser {
     return stage.index;
   }
 
-  private addAggregation(
-    aggregation: NonNullable<
-      ReturnType<typeof parseCondition>["value"]["aggregation"]
-    >,
-  ): void {
+  /** Adds an obsolete `| count() ...` aggregation as a stage and threshold. */
+  private addAggregation(aggregation: ConditionAggregation): LogicNode {
     const stage = this.analysis.stages.length;
     this.analysis.stages.push({
       index: stage,
@@ -240,6 +248,7 @@ class RuleAnalyser {
       stage,
       span: aggregation.span,
     });
+    return { type: "threshold", index: this.analysis.thresholds.length - 1 };
   }
 
   private nodeLogic(node: ConditionNode, context: Context): LogicNode {
@@ -338,7 +347,7 @@ class RuleAnalyser {
     );
   }
 
-  /** A map entry with an empty field name, such as `'|all': [a, b]`. */
+  /** Reads a map entry with an empty field name, such as `'|all': [a, b]`, as keywords. */
   private keywordEntryLogic(entry: FieldEntry, context: Context): LogicNode {
     const all = entry.modifiers.includes("all");
     const children = entry.values.map((value) =>
@@ -380,7 +389,7 @@ class RuleAnalyser {
       this.diagnostics.push({
         severity: "warning",
         code: "sigma-keyword-null",
-        message: "a keyword list holds `null`, which matches nothing",
+        message: "a keyword list contains `null`, which matches nothing",
         span,
       });
     }
@@ -424,7 +433,6 @@ class RuleAnalyser {
 
     const label = section.title ?? section.id ?? "filter";
     const stage = this.analysis.stages.length;
-    const span = reader.pairSpan(reader.get("condition")!);
     this.analysis.stages.push({
       index: stage,
       command: `filter: ${label}`,
@@ -449,7 +457,6 @@ class RuleAnalyser {
         selections,
       });
     });
-    void span;
     const inner =
       children.length === 1
         ? children[0]

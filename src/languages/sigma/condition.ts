@@ -46,9 +46,9 @@ interface Token {
 const KEYWORDS = new Set(["and", "or", "not", "of", "them", "all", "1", "any"]);
 
 /**
- * Parses one condition string. `offset` is where the text starts inside the
- * text `lines` indexes; `offsetOf` maps an index in `text` to that text when
- * the YAML source differs from the value (folded or quoted scalars).
+ * Parses one condition string. `offsetOf` maps an index in `text` to an
+ * offset in the text that `lines` indexes, because the YAML source of a
+ * folded or quoted scalar differs from its value.
  */
 export function parseCondition(
   text: string,
@@ -89,12 +89,15 @@ class ConditionParser {
     if (next.kind === "|") {
       value.aggregation = this.parseAggregation(next);
     } else if (next.kind !== "end") {
-      this.error(
-        next.start,
-        next.end,
-        "sigma-condition-unexpected",
-        `unexpected \`${next.text}\` in condition; join parts with \`and\` or \`or\``,
-      );
+      const lower = next.text.toLowerCase();
+      const operator = lower === "and" || lower === "or" || lower === "not";
+      const message = operator
+        ? `Sigma operators are lower case: write \`${lower}\``
+        : `unexpected \`${next.text}\` in condition; join parts with \`and\` or \`or\``;
+      const code = operator
+        ? "sigma-condition-operator-case"
+        : "sigma-condition-unexpected";
+      this.error(next.start, next.end, code, message);
     }
     return { value, diagnostics: this.diagnostics };
   }
@@ -214,13 +217,13 @@ class ConditionParser {
       };
     }
 
-    const shown =
+    const found =
       token.kind === "end" ? "end of condition" : `\`${token.text}\``;
     this.error(
       token.start,
       Math.max(token.end, token.start),
       "sigma-condition-expected-operand",
-      `expected an identifier, \`not\`, \`1 of\`, \`all of\` or \`(\` but found ${shown}`,
+      `expected an identifier, \`not\`, \`1 of\`, \`all of\` or \`(\` but found ${found}`,
     );
     if (token.kind !== "end") this.position++;
     return {

@@ -22,7 +22,7 @@ const CONDITION_OPERATORS = ["gt", "gte", "lt", "lte", "eq", "neq"];
 
 /**
  * Analyses a `correlation:` section. Each referenced rule is a stage with a
- * `rule` reference; a last stage named by the correlation type carries the
+ * `rule` reference. A last stage named by the correlation type carries the
  * group-by fields and timespan, and its condition becomes thresholds on the
  * computed count or metric. Temporal types need all rules (AND), the others
  * count events of any of them (OR).
@@ -200,13 +200,12 @@ export function analyseCorrelation(
       : `${type}(${fields.join(", ")})`;
   for (const threshold of analysis.thresholds) threshold.field = measured;
 
-  const combined: LogicNode =
-    logicRules.length === 1
-      ? logicRules[0]
-      : {
-          type: TEMPORAL_TYPES.includes(type) ? "and" : "or",
-          children: logicRules,
-        };
+  let combined: LogicNode = { type: "true" };
+  if (logicRules.length === 1) combined = logicRules[0];
+  else if (logicRules.length > 1) {
+    const join = TEMPORAL_TYPES.includes(type) ? "and" : "or";
+    combined = { type: join, children: logicRules };
+  }
   analysis.logic =
     thresholds.length === 0
       ? combined

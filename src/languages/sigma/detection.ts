@@ -26,7 +26,7 @@ export interface ConditionSource {
 }
 
 /**
- * One section of a Sigma query, parsed: the top-level mapping it holds
+ * One section of a Sigma query, parsed: the top-level mapping it contains
  * (`detection`, `filter` or `correlation`) and helpers that turn YAML node
  * ranges, which are relative to the section, into query spans.
  */
@@ -80,12 +80,23 @@ export class SectionReader {
 
   nodeSpan(node: Node): Span {
     const range = node.range ?? [0, 0, 0];
-    return this.span(range[0], range[1]);
+    let end = range[1];
+    while (
+      end > range[0] &&
+      isSpace(this.query[this.section.start + end - 1])
+    ) {
+      end--;
+    }
+    return this.span(range[0], end);
   }
 
+  /** Returns the span of `key: value`, without the line break a block value ends with. */
   pairSpan(pair: Pair<Node, Node>): Span {
     const start = pair.key?.range?.[0] ?? 0;
-    const end = pair.value?.range?.[1] ?? pair.key?.range?.[1] ?? start;
+    let end = pair.value?.range?.[1] ?? pair.key?.range?.[1] ?? start;
+    while (end > start && isSpace(this.query[this.section.start + end - 1])) {
+      end--;
+    }
     return this.span(start, end);
   }
 

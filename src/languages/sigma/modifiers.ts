@@ -108,6 +108,8 @@ export function entryPredicates(entry: FieldEntry): EntryPredicates {
     span: entry.span,
   };
   const drafts: PredicateDraft[] = [];
+  // With `all` each value is its own predicate, so it gets its own span.
+  let valueSpan = entry.span;
   const add = (
     kind: PredicateKind,
     value: string | undefined,
@@ -123,6 +125,7 @@ export function entryPredicates(entry: FieldEntry): EntryPredicates {
     }
     drafts.push({
       ...base,
+      span: valueSpan,
       kind,
       values: value === undefined ? [] : [value],
       caseSensitive,
@@ -131,6 +134,7 @@ export function entryPredicates(entry: FieldEntry): EntryPredicates {
   };
 
   for (const scalar of entry.values) {
+    valueSpan = all ? scalar.span : entry.span;
     if (has("exists")) {
       if (typeof scalar.value !== "boolean") {
         report(
