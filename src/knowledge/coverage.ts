@@ -14,6 +14,8 @@ interface EventKey {
 export interface DataModelTable {
   description: string;
   maintenance: string;
+  /** Date of the last edit, YYYY-MM-DD. */
+  updated: string;
   sources: string[];
   dataModels: {
     dataModel: string;

@@ -16,6 +16,8 @@ export interface FieldMapping {
 export interface FieldMapData {
   description: string;
   maintenance: string;
+  /** Date of the last edit, YYYY-MM-DD. */
+  updated: string;
   sources: { id: string; name: string; url: string }[];
   notes: string[];
   fields: FieldMapping[];
