@@ -1,4 +1,5 @@
 import {
+  isAlias,
   isMap,
   isScalar,
   isSeq,
@@ -6,6 +7,7 @@ import {
   type Node,
   type Pair,
   type Scalar,
+  type Document,
   type YAMLMap,
 } from "yaml";
 import type { Diagnostic } from "../../core/diagnostic.ts";
@@ -35,6 +37,7 @@ export class SectionReader {
   readonly key?: string;
   readonly map?: YAMLMap;
   readonly keySpan: Span;
+  private readonly document: Document.Parsed;
 
   constructor(
     readonly query: string,
@@ -44,6 +47,7 @@ export class SectionReader {
     const text = query.slice(section.start, section.end);
     this.keySpan = lines.span(section.start, section.start);
     const document = parseDocument(text, { uniqueKeys: false });
+    this.document = document;
     for (const error of document.errors) {
       this.diagnostics.push({
         severity: "error",
@@ -181,10 +185,17 @@ export class SectionReader {
     return out;
   }
 
+  /** Follows a YAML alias to the node its anchor names, inside the section. */
+  private resolve(node: Node | null | undefined): Node | null | undefined {
+    if (!isAlias(node)) return node;
+    return (node.resolve(this.document) as Node | undefined) ?? node;
+  }
+
   private selectionBody(
-    node: Node | null | undefined,
+    aliased: Node | null | undefined,
     pair: Pair<Node, Node>,
   ): SelectionBody | undefined {
+    const node = this.resolve(aliased);
     if (!node) {
       this.error(
         pair.key,
@@ -239,7 +250,7 @@ export class SectionReader {
     const [field, ...modifiers] = String(pair.key.value).split("|");
     const values: SigmaScalar[] = [];
     let list = false;
-    const node = pair.value;
+    const node = this.resolve(pair.value);
 
     if (node === null || node === undefined) {
       values.push({ value: null, text: "", span: this.nodeSpan(pair.key) });
@@ -247,7 +258,8 @@ export class SectionReader {
       values.push(this.scalar(node));
     } else if (isSeq(node)) {
       list = true;
-      for (const item of node.items) {
+      for (const aliased of node.items) {
+        const item = this.resolve(aliased as Node);
         if (isScalar(item)) values.push(this.scalar(item));
         else
           this.error(

@@ -1,0 +1,109 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { inferSigmaCoverage } from "../../../src/knowledge/sigma-logsource.ts";
+import { sigmaLanguage } from "../../../src/languages/sigma/index.ts";
+import { readSigmaText } from "../../../src/sources/sigma.ts";
+
+/** Malformed rule files: each must give diagnostics, never an exception. */
+const inputs: [string, string][] = [
+  [
+    "detection is a scalar",
+    "title: t\nlogsource: {product: windows}\ndetection: oops\n",
+  ],
+  ["detection is a list", "title: t\nlogsource: {}\ndetection: [a, b]\n"],
+  [
+    "condition is a number",
+    "title: t\nlogsource: {}\ndetection:\n  sel: {a: b}\n  condition: 5\n",
+  ],
+  [
+    "condition is null",
+    "title: t\nlogsource: {}\ndetection:\n  sel: {a: b}\n  condition:\n",
+  ],
+  [
+    "condition is a map",
+    "title: t\nlogsource: {}\ndetection:\n  sel: {a: b}\n  condition: {x: y}\n",
+  ],
+  [
+    "nested map value",
+    "title: t\nlogsource: {}\ndetection:\n  sel:\n    a: {b: c}\n  condition: sel\n",
+  ],
+  [
+    "selection is null",
+    "title: t\nlogsource: {}\ndetection:\n  sel:\n  condition: sel\n",
+  ],
+  [
+    "alias values",
+    "title: t\nlogsource: {}\ndetection:\n  base: &x {a: b}\n  sel: *x\n  condition: sel and base\n",
+  ],
+  [
+    "exists without boolean",
+    "title: t\nlogsource: {}\ndetection:\n  sel:\n    a|exists: maybe\n  condition: sel\n",
+  ],
+  [
+    "numeric modifier on text",
+    "title: t\nlogsource: {}\ndetection:\n  sel:\n    a|gt: many\n  condition: sel\n",
+  ],
+  [
+    "only operators",
+    "title: t\nlogsource: {}\ndetection:\n  sel: {a: b}\n  condition: and or not\n",
+  ],
+  [
+    "stray parenthesis",
+    "title: t\nlogsource: {}\ndetection:\n  sel: {a: b}\n  condition: sel)\n",
+  ],
+  [
+    "of without target",
+    "title: t\nlogsource: {}\ndetection:\n  sel: {a: b}\n  condition: 1 of\n",
+  ],
+  [
+    "bad aggregation",
+    "title: t\nlogsource: {}\ndetection:\n  sel: {a: b}\n  condition: sel | nonsense\n",
+  ],
+  ["correlation is a list", "title: t\ncorrelation: [a]\n"],
+  [
+    "correlation rules is a map",
+    "title: t\ncorrelation:\n  type: temporal\n  rules: {a: b}\n  timespan: 1m\n",
+  ],
+  ["filter without selections", "title: f\nfilter:\n  rules: [x]\n"],
+  ["filter is a scalar", "title: f\nfilter: nothing\n"],
+  ["empty document", "---\n---\n"],
+  [
+    "tags are a map",
+    "title: t\ntags: {a: b}\nlogsource: {}\ndetection:\n  sel: {a: b}\n  condition: sel\n",
+  ],
+  [
+    "logsource is a list",
+    "title: t\nlogsource: [windows]\ndetection:\n  sel: {a: b}\n  condition: sel\n",
+  ],
+];
+
+for (const [name, text] of inputs) {
+  test(`malformed sigma: ${name}`, () => {
+    const content = readSigmaText(text, `${name}.yml`);
+    for (const { record } of content.rules) {
+      const result = sigmaLanguage.analyse({
+        query: record.query,
+        queryData: record.queryData,
+      });
+      assert.ok(Array.isArray(result.diagnostics));
+      assert.ok(Array.isArray(inferSigmaCoverage(record, result.value)));
+    }
+  });
+}
+
+test("analyser reads a bare detection query", () => {
+  const query =
+    "detection:\n  sel:\n    Image|endswith: '\\a.exe'\n  condition: sel\n";
+  const result = sigmaLanguage.analyse({ query });
+  assert.deepEqual(result.diagnostics, []);
+  assert.equal(result.value.predicates[0]?.kind, "ends_with");
+  assert.equal(result.value.predicates[0]?.span.line, 3);
+});
+
+test("analyser reads a bare correlation query", () => {
+  const query =
+    "correlation:\n  type: event_count\n  rules: [a]\n  timespan: 1m\n  condition: {gt: 1}\n";
+  const result = sigmaLanguage.analyse({ query });
+  assert.deepEqual(result.diagnostics, []);
+  assert.equal(result.value.thresholds[0]?.operator, "gt");
+});
