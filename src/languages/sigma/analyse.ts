@@ -16,7 +16,7 @@ import {
 import { analyseCorrelation } from "./correlation.ts";
 import { SectionReader, type ConditionSource } from "./detection.ts";
 import { resolveTarget } from "./glob.ts";
-import { entryPredicates } from "./modifiers.ts";
+import { entryPredicates, keywordShape } from "./modifiers.ts";
 import type {
   FieldEntry,
   Selection,
@@ -24,7 +24,6 @@ import type {
   SigmaQueryData,
   SigmaSection,
 } from "./types.ts";
-import { shapeOf, tokeniseValue } from "./values.ts";
 
 /**
  * Analyses a Sigma query into the common model.
@@ -351,7 +350,13 @@ class RuleAnalyser {
   private keywordEntryLogic(entry: FieldEntry, context: Context): LogicNode {
     const all = entry.modifiers.includes("all");
     const children = entry.values.map((value) =>
-      this.addTerm(value.text, value.value === null, value.span, context),
+      this.addTerm(
+        value.text,
+        value.value === null,
+        value.span,
+        context,
+        entry.modifiers,
+      ),
     );
     if (children.length === 1) return children[0];
     return { type: all ? "and" : "or", children };
@@ -384,6 +389,7 @@ class RuleAnalyser {
     isNull: boolean,
     span: Span,
     context: Context,
+    modifiers: string[] = [],
   ): LogicNode {
     if (isNull) {
       this.diagnostics.push({
@@ -393,7 +399,7 @@ class RuleAnalyser {
         span,
       });
     }
-    const shape = shapeOf(tokeniseValue(text));
+    const shape = keywordShape(text, modifiers);
     this.analysis.searchTerms.push({
       text: shape.value,
       phrase: /\s/.test(shape.value.trim()),

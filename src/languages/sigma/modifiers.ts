@@ -6,6 +6,7 @@ import {
   mergeTokens,
   shapeOf,
   tokeniseValue,
+  type ValueShape,
   type ValueToken,
 } from "./values.ts";
 
@@ -218,6 +219,14 @@ function addValue(
     if (has("neq")) kind = "ne";
     add(kind, shape.value, false, cased);
   }
+}
+
+/**
+ * Reads a keyword with the string modifiers of a `'|contains': [...]`
+ * entry; other modifiers do not apply to unbound keywords.
+ */
+export function keywordShape(text: string, modifiers: string[]): ValueShape {
+  return shapeOf(transform(tokeniseValue(text), modifiers));
 }
 
 /** Adds the wildcards `contains`, `startswith` and `endswith` imply. */
