@@ -64,6 +64,7 @@ export const PREDICATE_KINDS: readonly PredicateKind[] = [
  * sequence). `text` is the full source text of the stage, never shortened.
  */
 export interface Stage {
+  /** 0-based position in `Analysis.stages`; `Predicate.stage` and the others refer to it. Pages show it plus one. */
   index: number;
   /** Command name as the query writes it, in lower case (`search`, `tstats`). */
   command: string;

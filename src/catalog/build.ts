@@ -14,6 +14,8 @@ import type { RuleRecord, SourceKind } from "../core/rule.ts";
 import type { MacroLibrary } from "../languages/registry.ts";
 import { detectReader, findReader } from "../sources/index.ts";
 import type { RepositoryReader } from "../sources/types.ts";
+import { attackVersion } from "../knowledge/attack.ts";
+import { writeSite } from "../site/write.ts";
 import { enrichRule } from "./enrich.ts";
 import type { CatalogEntry, RuleSummary } from "./entry.ts";
 import { countIndicators } from "./indicators.ts";
@@ -29,13 +31,23 @@ export interface BuildOptions {
   /** Extra macro definitions (security_content macros/ layout). */
   macros?: MacroLibrary;
   onProgress?: (progress: BuildProgress) => void;
-  /** Writes the static site; the build skips the site when it is not given. */
-  writeSite?: (
-    entries: CatalogEntry[],
-    summaries: RuleSummary[],
-    siteDir: string,
-  ) => void;
+  /** Writes the static site; replaceable so tests can make it fail. */
+  writeSite?: SiteWriter;
 }
+
+export type SiteWriter = (
+  entries: CatalogEntry[],
+  summaries: RuleSummary[],
+  siteDir: string,
+) => Diagnostic[];
+
+/** Writes the static site with the build's ATT&CK version and time. */
+export const writeCatalogSite: SiteWriter = (entries, summaries, siteDir) =>
+  writeSite(entries, summaries, siteDir, {
+    title: "RuleAtlas",
+    builtAt: new Date().toISOString(),
+    attackVersion: attackVersion(),
+  }).diagnostics;
 
 export interface BuildProgress {
   phase: "read" | "analyse" | "write";
@@ -155,6 +167,12 @@ export function buildCatalog(options: BuildOptions): BuildSummary {
     const writer = new CatalogWriter(join(folder, CATALOG_MARKER));
     writer.setMeta("built_at", new Date().toISOString());
     writer.addEntries(entries);
+    options.onProgress?.({ phase: "write", done: 1, total: 2 });
+    const writeSiteFiles = options.writeSite ?? writeCatalogSite;
+    diagnostics.push(
+      ...writeSiteFiles(entries, entries.map(toSummary), join(folder, "site")),
+    );
+    result.diagnosticsByKind = countByKind(diagnostics);
     const slugByFile = new Map(rules.map((rule) => [rule.file, rule.slug]));
     writer.addDiagnostics(diagnostics, (diagnostic) =>
       diagnostic.file === undefined
@@ -162,10 +180,6 @@ export function buildCatalog(options: BuildOptions): BuildSummary {
         : slugByFile.get(diagnostic.file),
     );
     writer.close();
-    options.onProgress?.({ phase: "write", done: 1, total: 2 });
-    if (options.writeSite) {
-      options.writeSite(entries, entries.map(toSummary), join(folder, "site"));
-    }
     writeFileSync(
       join(folder, basename(reportFile)),
       formatReport(result, diagnostics),
@@ -225,18 +239,15 @@ function resolveRepositories(
       continue;
     }
     const reader = detectReader(root);
-    if (reader) {
+    const found = childRepositories(root);
+    // A folder whose subfolders are repositories of another kind is a
+    // parent of repositories, even when a reader accepts the folder as a
+    // whole: `examples/` holds Sigma files below it, but also an armory.
+    const isParent = found.some((child) => child.reader.kind !== reader?.kind);
+    if (reader && !isParent) {
       repositories.push({ root, reader });
       continue;
     }
-    const children = readdirSync(root)
-      .sort()
-      .map((name) => join(root, name))
-      .filter((path) => statSync(path).isDirectory());
-    const found = children.flatMap((child) => {
-      const childReader = detectReader(child);
-      return childReader ? [{ root: child, reader: childReader }] : [];
-    });
     if (found.length === 0) {
       throw new BuildError(
         `No rule repository recognised in ${input}. Pass --source to name its format.`,
@@ -245,6 +256,18 @@ function resolveRepositories(
     repositories.push(...found);
   }
   return repositories;
+}
+
+function childRepositories(root: string): Repository[] {
+  return readdirSync(root)
+    .sort()
+    .filter((name) => !name.startsWith("."))
+    .map((name) => join(root, name))
+    .filter((path) => statSync(path).isDirectory())
+    .flatMap((child) => {
+      const reader = detectReader(child);
+      return reader ? [{ root: child, reader }] : [];
+    });
 }
 
 /** Rule file names repeat across repositories, so later ones get `-2`, `-3` ... */

@@ -1,19 +1,26 @@
 import type { Analysis, EventCoverage } from "../analysis/model.ts";
 import type { RuleRecord } from "../core/rule.ts";
 import { resolveTechnique } from "../knowledge/attack.ts";
+import { inferEventCoverage } from "../knowledge/coverage.ts";
+import { applyCanonicalFields } from "../knowledge/fields.ts";
+import { inferSigmaCoverage } from "../knowledge/sigma-logsource.ts";
 import type { TechniqueRef } from "./entry.ts";
 
 /**
  * Adds what the knowledge layer knows about a rule: its ATT&CK techniques
- * under current names, the log events it needs, and canonical field names.
+ * under current names and the log events it needs. Sets canonical field
+ * names on the analysis's predicates in place.
  */
 export function enrichRule(
   rule: RuleRecord,
   analysis: Analysis,
 ): { techniques: TechniqueRef[]; events: EventCoverage[] } {
-  // TODO: event coverage and canonical fields through src/knowledge once it lands.
-  void analysis;
-  return { techniques: resolveTechniques(rule.techniques), events: [] };
+  applyCanonicalFields(analysis, { language: analysis.language });
+  const events =
+    rule.source === "sigma"
+      ? inferSigmaCoverage(rule, analysis)
+      : inferEventCoverage(rule, analysis);
+  return { techniques: resolveTechniques(rule.techniques), events };
 }
 
 /** Resolves declared ids, keeping one entry per current technique. */

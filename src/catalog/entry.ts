@@ -1,4 +1,8 @@
-import type { Analysis, EventCoverage, PredicateKind } from "../analysis/model.ts";
+import type {
+  Analysis,
+  EventCoverage,
+  PredicateKind,
+} from "../analysis/model.ts";
 import type { RuleRecord, SourceKind } from "../core/rule.ts";
 
 /** An ATT&CK technique as a rule page shows it, under today's ATT&CK names. */

@@ -2,6 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Diagnostic } from "../core/diagnostic.ts";
 import type { RuleRecord } from "../core/rule.ts";
+import { loadMacroDirectory } from "../languages/spl/macros.ts";
 import {
   hasTopLevelKey,
   isRecord,
@@ -66,7 +67,11 @@ export const splunkReader: RepositoryReader = {
         skipped++;
       options?.onFile?.(index + 1, files.length);
     });
-    return { rules, skipped, diagnostics };
+    const macroFolder = join(root, "macros");
+    if (!isFolder(macroFolder)) return { rules, skipped, diagnostics };
+    const macros = loadMacroDirectory(macroFolder);
+    diagnostics.push(...macros.diagnostics);
+    return { rules, skipped, diagnostics, macros: macros.value };
   },
 
   readFile(file) {

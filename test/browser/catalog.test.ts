@@ -8,7 +8,7 @@ import { pino } from "pino";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { buildCatalog } from "../../src/catalog/build.ts";
 import { startServer, type RunningServer } from "../../src/server/server.ts";
-import { writeSite } from "../../src/site/write.ts";
+import { registerAll } from "../../src/setup.ts";
 import { RULE_SECTION_IDS } from "../site/sections.ts";
 
 // Debian's chromium package; the test never downloads a browser.
@@ -44,18 +44,12 @@ describe("catalog in a browser", { skip: skipReason() }, () => {
       existsSync(CHROMIUM),
       `${CHROMIUM} not found, and RULEATLAS_REQUIRE_BROWSER=1 requires it`,
     );
+    registerAll();
     workDir = mkdtempSync(path.join(tmpdir(), "ruleatlas-browser-"));
     const outDir = path.join(workDir, "catalog");
     buildCatalog({
       inputs: [EXAMPLES],
       outDir,
-      writeSite: (entries, summaries, siteDir) => {
-        writeSite(entries, summaries, siteDir, {
-          title: "RuleAtlas examples",
-          builtAt: new Date().toISOString(),
-          attackVersion: "test",
-        });
-      },
     });
 
     server = await startServer({
@@ -88,10 +82,7 @@ describe("catalog in a browser", { skip: skipReason() }, () => {
 
   test("index lists rules by source", async () => {
     await page.goto(server.url);
-    assert.equal(
-      await page.locator("h1#title").textContent(),
-      "RuleAtlas examples",
-    );
+    assert.equal(await page.locator("h1#title").textContent(), "RuleAtlas");
 
     const groups = page.locator("section.source-group");
     assert.ok((await groups.count()) >= 2, "at least two source groups");
