@@ -89,8 +89,9 @@ const LOG_NAME_FIELDS = new Set([
  *    macros, sources, sourcetypes and channels, or from the event catalog.
  * 2. CIM data models the query searches, such as Endpoint.Processes.
  * 3. security_content `data_source` names.
- * Each event appears once. When several pieces of evidence name the same
- * event, their reasons are joined with `; `.
+ * Each event appears once. Its reason lists the evidence, then what chose
+ * the provider, joined with `; `: `EventCode=4104; <EventID>4104< term;
+ * data category "PowerShell logs"`.
  */
 export function inferEventCoverage(
   rule: RuleRecord,
@@ -107,7 +108,7 @@ export function inferEventCoverage(
     for (const log of resolveDataSource(name)) {
       const reason = `data source "${log.name}"`;
       if (log.eventId === undefined) {
-        coverage.add({ provider: log.provider, title: log.provider, reason });
+        coverage.add({ provider: log.provider, title: log.provider }, reason);
       } else {
         coverage.addEvent(log.provider, log.eventId, reason);
       }
@@ -119,46 +120,70 @@ export function inferEventCoverage(
   if (coverage.isEmpty()) {
     for (const category of rule.dataCategories) {
       if (providersForName(category).length > 0) continue;
-      coverage.add({
-        provider: category,
-        title: category,
-        reason: `data category "${category}"`,
-      });
+      coverage.add(
+        { provider: category, title: category },
+        `data category "${category}"`,
+      );
     }
   }
   return coverage.list();
 }
 
 class CoverageList {
-  private readonly entries = new Map<string, EventCoverage>();
+  private readonly entries = new Map<
+    string,
+    { event: EventCoverage; evidence: string[]; context: string[] }
+  >();
 
   isEmpty(): boolean {
     return this.entries.size === 0;
   }
 
-  add(entry: EventCoverage): void {
-    const key = `${entry.provider}\u0000${entry.eventId ?? entry.title}`;
-    const existing = this.entries.get(key);
-    if (!existing) {
-      this.entries.set(key, { ...entry });
-    } else if (!existing.reason.split("; ").includes(entry.reason)) {
-      existing.reason = `${existing.reason}; ${entry.reason}`;
+  /**
+   * Adds an event or named log, or merges the evidence into the entry
+   * already there. `context` says what chose the provider.
+   */
+  add(
+    event: Omit<EventCoverage, "reason">,
+    evidence: string,
+    context?: string,
+  ): void {
+    const key = `${event.provider}\u0000${event.eventId ?? event.title}`;
+    let entry = this.entries.get(key);
+    if (!entry) {
+      entry = { event: { ...event, reason: "" }, evidence: [], context: [] };
+      this.entries.set(key, entry);
+    }
+    if (!entry.evidence.includes(evidence)) entry.evidence.push(evidence);
+    if (context && !entry.context.includes(context)) {
+      entry.context.push(context);
     }
   }
 
   /** Adds an event with its catalog title, or `Event ID n` when the catalog lacks it. */
-  addEvent(provider: string, eventId: number, reason: string): void {
+  addEvent(
+    provider: string,
+    eventId: number,
+    evidence: string,
+    context?: string,
+  ): void {
     const event = findEvent(provider, eventId);
-    this.add({
-      provider: event?.provider ?? provider,
-      eventId,
-      title: event?.title ?? `Event ID ${eventId}`,
-      reason,
-    });
+    this.add(
+      {
+        provider: event?.provider ?? provider,
+        eventId,
+        title: event?.title ?? `Event ID ${eventId}`,
+      },
+      evidence,
+      context,
+    );
   }
 
   list(): EventCoverage[] {
-    return [...this.entries.values()];
+    return [...this.entries.values()].map(({ event, evidence, context }) => ({
+      ...event,
+      reason: [...evidence, ...context].join("; "),
+    }));
   }
 }
 
@@ -263,7 +288,10 @@ function eventIdEvidence(analysis: Analysis): EventIdEvidence[] {
     for (const value of predicate.values) {
       const eventId = parseEventId(value);
       if (eventId === undefined) continue;
-      evidence.push({ eventId, evidence: predicateEvidence(predicate) });
+      evidence.push({
+        eventId,
+        evidence: predicateEvidence(predicate, eventId),
+      });
     }
   }
   for (const term of analysis.searchTerms) {
@@ -274,7 +302,7 @@ function eventIdEvidence(analysis: Analysis): EventIdEvidence[] {
     if (match) {
       evidence.push({
         eventId: Number(match[1]),
-        evidence: "XML EventID term",
+        evidence: `${term.text} term`,
       });
     }
   }
@@ -297,10 +325,11 @@ function parseEventId(value: string): number | undefined {
   return Number(value);
 }
 
-function predicateEvidence(predicate: Predicate): string {
-  if (predicate.origin === "xml-event-id") return "XML EventID term";
-  if (predicate.origin === "term") return `TERM(${predicate.field}=…) term`;
-  return `${predicate.field} predicate`;
+/** `EventCode=4104`, `TERM(EventCode=4104)` or `<EventID>4104< term`. */
+function predicateEvidence(predicate: Predicate, eventId: number): string {
+  if (predicate.origin === "xml-event-id") return `<EventID>${eventId}< term`;
+  if (predicate.origin === "term") return `TERM(${predicate.field}=${eventId})`;
+  return `${predicate.field}=${eventId}`;
 }
 
 /**
@@ -317,7 +346,7 @@ function addEventId(
   for (const hint of hints) {
     for (const provider of hint.providers) {
       if (findEvent(provider, eventId)) {
-        coverage.addEvent(provider, eventId, `${evidence}, ${hint.reason}`);
+        coverage.addEvent(provider, eventId, evidence, hint.reason);
         return;
       }
     }
@@ -333,18 +362,12 @@ function addEventId(
 
   const hinted = hints[0];
   if (hinted) {
-    coverage.addEvent(
-      hinted.providers[0]!,
-      eventId,
-      `${evidence}, ${hinted.reason}`,
-    );
+    coverage.addEvent(hinted.providers[0]!, eventId, evidence, hinted.reason);
   } else {
-    coverage.add({
-      provider: "Windows",
-      eventId,
-      title: `Event ID ${eventId}`,
-      reason: evidence,
-    });
+    coverage.add(
+      { provider: "Windows", eventId, title: `Event ID ${eventId}` },
+      evidence,
+    );
   }
 }
 

@@ -100,8 +100,10 @@ describe("inferEventCoverage", () => {
     );
     assert.equal(coverage[1]!.title, "Creating Scriptblock text");
     assert.ok(!coverage[0]!.title.includes("Context"));
-    assert.match(coverage[0]!.reason, /data category "PowerShell logs"/);
-    assert.match(coverage[0]!.reason, /XML EventID term/);
+    assert.equal(
+      coverage[0]!.reason,
+      'TERM(EventCode=4103); <EventID>4103< term; data category "PowerShell logs"',
+    );
   });
 
   it("reads XML EventID search terms", () => {
