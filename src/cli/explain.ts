@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { formatAnalysisText } from "../analysis/format-text.ts";
 import { analyseRule } from "../analysis/analyse-rule.ts";
 import { enrichRule } from "../catalog/enrich.ts";
@@ -11,6 +12,8 @@ import {
 } from "../languages/registry.ts";
 import { readRuleFile } from "../sources/index.ts";
 import { readSigmaText } from "../sources/sigma.ts";
+import { repositoryRootOf } from "../sources/splunk.ts";
+import { loadMacroDirectory } from "../languages/spl/macros.ts";
 
 export interface ExplainOptions {
   language?: string;
@@ -36,7 +39,10 @@ export function runExplain(
   if (rules === undefined) return 1;
   let failed = false;
   for (const rule of rules) {
-    const analysis = analyseRule(rule, options.macros);
+    const analysis = analyseRule(
+      rule,
+      options.macros ?? repositoryMacros(rule),
+    );
     const { techniques, events } = enrichRule(rule, analysis);
     const diagnostics = [...rule.diagnostics, ...analysis.diagnostics];
     failed ||= hasErrors(diagnostics);
@@ -77,6 +83,17 @@ export function runExplain(
     output(`${lines.join("\n")}\n\n${formatAnalysisText(analysis)}\n`);
   }
   return failed ? 1 : 0;
+}
+
+/**
+ * Loads the macros/ folder of the security_content checkout a rule file
+ * sits in, so `explain` expands macros as the build does.
+ */
+function repositoryMacros(rule: RuleRecord): MacroLibrary | undefined {
+  if (rule.source !== "splunk" || rule.file === "<stdin>") return undefined;
+  const folder = join(repositoryRootOf(rule.file), "macros");
+  if (!existsSync(folder)) return undefined;
+  return loadMacroDirectory(folder).value;
 }
 
 function readRules(
