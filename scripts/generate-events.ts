@@ -117,9 +117,26 @@ function isMicrosoftEvent(provider: string, channel: string): boolean {
     provider === "PowerShell" ||
     provider === "PowerShellCore" ||
     channel === "Security" ||
-    channel === "System"
+    channel === "System" ||
+    (channel === "Application" && MICROSOFT_APPLICATION_PROVIDERS.has(provider))
   );
 }
+
+/**
+ * Microsoft's providers among the evtx maps of the Application log; the
+ * other maps there are antivirus and remote access products.
+ */
+const MICROSOFT_APPLICATION_PROVIDERS = new Set([
+  "Application Error",
+  "Application Hang",
+  "ESENT",
+  "MSSQLSERVER",
+  "MsiInstaller",
+  "SecurityCenter",
+  "System Restore",
+  "Windows Error Reporting",
+  "WSH",
+]);
 
 const CLASSIC_LOGS = new Set(["Application", "Security", "System"]);
 
@@ -319,15 +336,24 @@ interface OssemEvent {
 }
 
 function readOssem(folder: string, providers: ProviderTable): Observation[] {
-  const roots = [
-    "ossem-dd/windows/sysmon/events",
-    "ossem-dd/windows/powershell/events",
+  const roots: { root: string; provider?: string }[] = [
+    { root: "ossem-dd/windows/sysmon/events" },
+    { root: "ossem-dd/windows/powershell/events" },
     ...readdirSync(join(folder, "ossem-dd/windows/etw-providers"))
       .sort()
-      .map((name) => `ossem-dd/windows/etw-providers/${name}/events`),
+      .map((name) => ({
+        root: `ossem-dd/windows/etw-providers/${name}/events`,
+      })),
+    // Sysmon for Linux files name their log source `sysmon`, like Windows.
+    { root: "ossem-dd/linux/sysmon/events", provider: "Sysmon for Linux" },
   ];
+  providers.note(
+    "Sysmon for Linux",
+    "Linux-Sysmon",
+    "Linux-Sysmon/Operational",
+  );
   const observations: Observation[] = [];
-  for (const root of roots) {
+  for (const { root, provider: rootProvider } of roots) {
     const eventsFolder = join(folder, root);
     if (!existsSync(eventsFolder)) continue;
     for (const file of readdirSync(eventsFolder).sort()) {
@@ -336,8 +362,8 @@ function readOssem(folder: string, providers: ProviderTable): Observation[] {
         readFileSync(join(eventsFolder, file), "utf8"),
       ) as OssemEvent;
       const provider = String(event.log_source ?? "");
-      const display = displayProvider(provider);
-      providers.note(display, provider);
+      const display = rootProvider ?? displayProvider(provider);
+      if (!rootProvider) providers.note(display, provider);
       observations.push({
         provider: display,
         eventId: Number(event.event_id),
@@ -359,10 +385,11 @@ function readOssem(folder: string, providers: ProviderTable): Observation[] {
  * `Event 4612 - task_0` or a task name like `StartingCommand` give none.
  */
 function ossemTitle(name: string): string | undefined {
-  const match = /^Event(?: ID)? \d+(?::| -)? (.+)$/.exec(name.trim());
+  const match = /^Event(?: ID)? \d+(:| -)? (.+)$/.exec(name.trim());
   if (!match) return undefined;
-  const title = match[1]!.trim();
-  if (!title.includes(" ")) return undefined;
+  const title = match[2]!.trim();
+  // After ` - `, OSSEM-DD puts the ETW task name when it has no title.
+  if (match[1] === " -" && !title.includes(" ")) return undefined;
   return title;
 }
 

@@ -141,7 +141,7 @@ class CoverageList {
 
   /**
    * Adds an event or named log, or merges the evidence into the entry
-   * already there. `context` says what chose the provider.
+   * already there. `context` names what chose the provider.
    */
   add(
     event: Omit<EventCoverage, "reason">,

@@ -78,6 +78,15 @@ describe("findEvent", () => {
     assert.equal(findEvent("System", 1), undefined);
   });
 
+  it("covers Sysmon for Linux and Application events", () => {
+    assert.equal(findEvent("Sysmon for Linux", 11)?.title, "FileCreate");
+    assert.equal(
+      findEvent("MsiInstaller", 1033)?.title,
+      "A program was installed",
+    );
+    assert.equal(findEvent("Application", 1033)?.provider, "Application");
+  });
+
   it("returns undefined for unknown events", () => {
     assert.equal(findEvent("Sysmon", 9999), undefined);
     assert.equal(findEvent("No Such Provider", 1), undefined);
