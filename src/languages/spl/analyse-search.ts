@@ -127,8 +127,8 @@ function term(
   const node = builder.addTerm(scope, value.span, value.value, value.quoted);
   const eventId = xmlEventId(value.value);
   if (eventId === undefined) return node;
-  // The XML rendering of Windows events holds `<EventID>4103</EventID>`;
-  // the same condition as the field comparison EventID=4103.
+  // The XML rendering of Windows events contains `<EventID>4103</EventID>`,
+  // so the phrase is the same condition as the comparison EventID=4103.
   return builder.addPredicate(scope, value.span, "EventID", "eq", [eventId], {
     caseSensitive: false,
     origin: "xml-event-id",
@@ -170,6 +170,12 @@ function comparison(
 ): LogicNode {
   const field = node.field.value;
   if (TIME_MODIFIERS.has(field.toLowerCase())) return { type: "true" };
+  if (scope.datamodelNodes && field === "nodename" && node.operator === "=") {
+    scope.datamodelNodes.push(
+      node.value.type === "literal" ? node.value.value : node.value.inner.value,
+    );
+    return { type: "true" };
+  }
 
   const value = node.value.type === "directive" ? node.value.inner : node.value;
   const caseSensitive =

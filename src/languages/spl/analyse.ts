@@ -27,7 +27,7 @@ const MAX_MACRO_DEPTH = 20;
 
 /**
  * Analyses one SPL query into the common model. Macro calls are expanded
- * when `macros` holds their definitions; items read from an expansion
+ * when `macros` contains their definitions; items read from an expansion
  * carry the macro's name and the span of the call in `query`.
  */
 export function analyseSpl(
@@ -172,14 +172,16 @@ class PipelineAnalyser implements SearchHooks, EvalHooks {
     }
     const nodes: string[] = [];
     if (command.nodename) nodes.push(command.nodename.value);
+    const logic = command.where
+      ? analyseSearch(this.builder, this, command.where, {
+          ...scope,
+          datamodelNodes: nodes,
+        })
+      : undefined;
     if (command.datamodel) {
       this.datamodelReference(command.datamodel, nodes, scope);
     }
-    if (!command.where) return NO_FILTER;
-    return {
-      filters: true,
-      logic: analyseSearch(this.builder, this, command.where, scope),
-    };
+    return logic ? { filters: true, logic } : NO_FILTER;
   }
 
   /**
@@ -314,7 +316,9 @@ class PipelineAnalyser implements SearchHooks, EvalHooks {
       call.arguments.length,
     );
     const hook = isTuningHook(call.name, definition);
-    const status = hook ? "tuning-hook" : definition ? "expanded" : "unknown";
+    let status: "tuning-hook" | "expanded" | "unknown" = "unknown";
+    if (hook) status = "tuning-hook";
+    else if (definition) status = "expanded";
     if (scope.macroStack.length === 0) {
       this.builder.addReference(scope, {
         kind: "macro",
@@ -377,9 +381,10 @@ class PipelineAnalyser implements SearchHooks, EvalHooks {
 
   /**
    * Records a macro call and parses its expansion, which is left out when
-   * the macro has no definition, is an empty tuning hook or would recurse. A definition
-   * used as a whole stage after a pipe is read as commands; one at the
-   * start of a query or inside an expression is read as a search.
+   * the macro has no definition, is an empty tuning hook or would recurse.
+   * A definition used as a whole stage after a pipe is read as commands.
+   * One at the start of a query or inside an expression is read as a
+   * search.
    */
   private expansion(call: MacroCall, scope: Scope, asSearch: boolean) {
     const { definition, status } = this.macroReference(call, scope);

@@ -91,6 +91,8 @@ function inExpressionWord(code: number): boolean {
  */
 export class Lexer {
   private position = 0;
+  /** End offset of the last token read, so command spans exclude trivia. */
+  lastEnd = 0;
   private peeked: { mode: LexMode; token: Token } | undefined;
   readonly comments: Comment[] = [];
   private readonly commentStarts = new Set<number>();
@@ -118,6 +120,7 @@ export class Lexer {
     const token = this.peek(mode);
     this.peeked = undefined;
     this.position = token.end;
+    if (token.kind !== "eof") this.lastEnd = token.end;
     return token;
   }
 
@@ -125,6 +128,7 @@ export class Lexer {
   rewind(offset: number): void {
     this.peeked = undefined;
     this.position = offset;
+    this.lastEnd = Math.min(this.lastEnd, offset);
   }
 
   /**
@@ -153,12 +157,14 @@ export class Lexer {
         depth--;
         if (depth === 0) {
           this.position = i + 1;
+          this.lastEnd = i + 1;
           return { text: text.slice(start, i), end: i + 1, closed: true };
         }
       }
       i++;
     }
     this.position = text.length;
+    this.lastEnd = text.length;
     return { text: text.slice(start), end: text.length, closed: false };
   }
 
@@ -260,6 +266,17 @@ export class Lexer {
     }
     if (mode === "expression" && code === 39) {
       return this.scanQuoted(start, 39, "field", make);
+    }
+    if (mode === "expression" && code === BACKSLASH) {
+      // `\"` often leaks in from YAML escaping; it never opens a string.
+      const end = Math.min(start + 2, text.length);
+      this.error(
+        "spl-backslash-outside-string",
+        `${text.slice(start, end)} outside a string is not valid in an eval expression; strings are delimited by a plain ".`,
+        start,
+        end,
+      );
+      return make("word", end);
     }
 
     const template = this.scanTemplate(start);

@@ -23,7 +23,7 @@ import type { Token } from "./lexer.ts";
 import { parseMacroCall, parseSearchExpression } from "./search-expression.ts";
 
 /**
- * Longest query the parser reads, in UTF-16 code units. Parsing is linear,
+ * Maximum query length the parser reads, in UTF-16 code units. Parsing is linear,
  * but the analysis of a multi-megabyte query would hold millions of items;
  * the largest rules in the public Splunk corpora are a few kilobytes.
  */
@@ -237,12 +237,8 @@ function commandSpan(context: ParseContext, start: number) {
   return context.span(start, Math.max(start, lastEnd(context)));
 }
 
-/** End of the last token read, found by trimming the text before the next one. */
 function lastEnd(context: ParseContext): number {
-  let end = context.lexer.offset;
-  const text = context.text;
-  while (end > 0 && /\s/.test(text[end - 1])) end--;
-  return end;
+  return context.lexer.lastEnd;
 }
 
 function finishSearch(
@@ -333,7 +329,17 @@ function parseNamedCommand(
 
   const args = readArguments(context);
   const span = commandSpan(context, start);
-  return buildCommand(name, args, span);
+  const command = buildCommand(name, args, span);
+  if (command.type === "rex" && !command.pattern?.quoted) {
+    context.report(
+      "warning",
+      "spl-unquoted-regex",
+      "rex expects its regular expression in double quotes; an unquoted pattern is split at spaces and brackets.",
+      start,
+      span.end,
+    );
+  }
+  return command;
 }
 
 function buildCommand(
@@ -356,6 +362,10 @@ function buildCommand(
   if (FIELD_LIST_COMMANDS.has(name)) {
     let mode: "+" | "-" | undefined;
     let rest = plain;
+    // `dedup 2 host` keeps two events per host; the count is not a field.
+    if (name === "dedup" && rest[0]?.type === "argument") {
+      if (/^\d+$/.test(rest[0].value.value)) rest = rest.slice(1);
+    }
     if (name === "fields" && rest.length > 0) {
       const sign = rest[0];
       if (isWord(sign, "+") || isWord(sign, "-")) {
@@ -636,6 +646,7 @@ function parseTstats(context: ParseContext, start: number): Command {
       }
     } else if (keyword === "WHERE") {
       const expression = parseSearchExpression(context, BY_WORDS);
+      if (!expression) missingWhere(context, token);
       if (expression) {
         where = where
           ? {
@@ -673,6 +684,16 @@ function parseTstats(context: ParseContext, start: number): Command {
   };
 }
 
+function missingWhere(context: ParseContext, token: Token): void {
+  context.report(
+    "error",
+    "spl-missing-expression",
+    "where is not followed by a condition; add one or remove where.",
+    token.start,
+    token.end,
+  );
+}
+
 function parseInputlookup(
   context: ParseContext,
   name: "inputlookup" | "outputlookup",
@@ -684,6 +705,7 @@ function parseInputlookup(
   if (token.kind === "word" && token.value.toUpperCase() === "WHERE") {
     context.next();
     where = parseSearchExpression(context);
+    if (!where) missingWhere(context, token);
     skipLeftovers(context);
   }
   const plain = args.filter((item) => item.type !== "option");

@@ -8,8 +8,8 @@ import type { Span } from "../../core/span.ts";
 import type { MacroLibrary } from "../registry.ts";
 
 /**
- * Where the analyser is while it walks a query: which stage, under how many
- * NOTs, inside which macro expansion. Spans of nodes read from a macro
+ * The analyser's position in a query: the stage, whether a NOT applies, and
+ * the macro expansion it is in. Spans of nodes read from a macro
  * definition point into the definition, so `callSpan` replaces them with
  * the span of the call in the rule's own text.
  */
@@ -25,6 +25,11 @@ export interface Scope {
   origin?: string;
   /** Fields an earlier stats, eval or transaction computed. */
   computed: Set<string>;
+  /**
+   * Set inside `tstats ... where`, where `nodename=X` names a data model
+   * dataset instead of matching a field; the values are collected here.
+   */
+  datamodelNodes?: string[];
   /** Macros being expanded, outermost first, to stop recursion. */
   macroStack: string[];
 }

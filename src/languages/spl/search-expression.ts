@@ -38,6 +38,17 @@ export function parseMacroCall(context: ParseContext, token: Token): MacroCall {
     name = text.slice(0, open).trim();
     args = splitArguments(text.slice(open + 1, text.trimEnd().length - 1));
   }
+  if (!/^[\w.:-]+$/.test(name)) {
+    // A warning, because only the expansion depends on the name: the call
+    // stays an unknown macro and the rest of the query reads as usual.
+    context.report(
+      "warning",
+      "spl-invalid-macro-name",
+      `\`${text}\` is not a macro call; a macro name uses letters, digits, _ . : and -.`,
+      token.start,
+      token.end,
+    );
+  }
   return {
     type: "macro",
     name,
