@@ -21,8 +21,10 @@ export interface TechniqueRef {
 
 /** How many rules in the catalog share one indicator. */
 export interface IndicatorCount {
-  /** Canonical field when known, else the field as written. */
+  /** The field as the rule writes it, such as `EventCode`. */
   field: string;
+  /** The field in the common schema, when known; counts use it. */
+  canonicalField?: string;
   kind: PredicateKind;
   value: string;
   /** Rules other than this one with the same indicator. */

@@ -43,7 +43,8 @@ export function countIndicators(
         bySource[source] = (bySource[source] ?? 0) + 1;
       }
       counts.push({
-        field: predicate.canonicalField ?? predicate.field,
+        field: predicate.field,
+        canonicalField: predicate.canonicalField,
         kind: predicate.kind,
         value,
         others,

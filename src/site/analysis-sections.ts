@@ -188,46 +188,32 @@ function thresholdsSection(entry: CatalogEntry): SafeHtml {
 }
 
 function indicatorsSection(entry: CatalogEntry): SafeHtml {
-  const writtenNames = writtenFieldNames(entry.analysis.predicates);
   const rows = groupIndicators(entry.indicators).flatMap((group) =>
     group.map((indicator) => {
-      const written = writtenNames.get(indicator.field) ?? [];
-      const aliases = written.filter((name) => name !== indicator.field);
-      const field =
-        aliases.length > 0
-          ? html`<code>${indicator.field}</code>
-              <span class="written">(written ${aliases.join(", ")})</span>`
-          : html`<code>${indicator.field}</code>`;
       const value =
         indicator.kind === "exists"
           ? missing("any value")
           : valueCode(indicator.value);
-      return [field, indicator.kind, value, formatCorpusCount(indicator)];
+      return [
+        html`<code>${indicator.field}</code>`,
+        indicator.canonicalField
+          ? html`<code>${indicator.canonicalField}</code>`
+          : missing("not mapped"),
+        indicator.kind,
+        value,
+        formatCorpusCount(indicator),
+      ];
     }),
   );
   return section(
     "indicators",
     "Indicators",
-    table(["Field", "Kind", "Value", "Corpus"], rows),
+    table(["Field", "Canonical field", "Kind", "Value", "Corpus"], rows),
     "Each row is a field, a kind of comparison and a value the rule matches. " +
       "The corpus count is the number of other rules in this catalog with the " +
-      "same indicator, in total and per source. Fields use their canonical " +
-      "name where one is known.",
+      "same indicator, in total and per source; rules meet on the canonical " +
+      "field, so the same indicator counts across query languages.",
   );
-}
-
-/** Maps each canonical field to the names the rule wrote for it. */
-function writtenFieldNames(
-  predicates: readonly Predicate[],
-): Map<string, string[]> {
-  const names = new Map<string, string[]>();
-  for (const predicate of predicates) {
-    if (!predicate.canonicalField) continue;
-    const list = names.get(predicate.canonicalField) ?? [];
-    if (!list.includes(predicate.field)) list.push(predicate.field);
-    names.set(predicate.canonicalField, list);
-  }
-  return names;
 }
 
 function termCode(term: SearchTerm): SafeHtml {

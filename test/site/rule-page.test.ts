@@ -194,7 +194,7 @@ test("rule page thresholds are listed", () => {
 test("rule page indicators have counts", () => {
   const rows = tableRows(sectionOf(scanner, "indicators"));
   assert.deepEqual(
-    rows.map((row) => [row[2], row[3]]),
+    rows.map((row) => [row[3], row[4]]),
     [
       ["4103", "corpus 4 (splunk 4)"],
       ["4104", "corpus 12 (splunk 9, armory 3)"],
@@ -203,8 +203,9 @@ test("rule page indicators have counts", () => {
       ["8080", "corpus 0 (only this rule)"],
     ],
   );
-  assert.equal(rows[0][0], "event.code (written EventCode)");
-  for (const row of rows) assert.notEqual(row[2], "", "no blank value");
+  assert.equal(rows[0][0], "EventCode", "field as the rule writes it");
+  assert.equal(rows[0][1], "event.code", "canonical field beside it");
+  for (const row of rows) assert.notEqual(row[3], "", "no blank value");
 });
 
 test("rule page search terms mark directives", () => {
