@@ -100,10 +100,13 @@ export function inferEventCoverage(
   const coverage = new CoverageList();
   const hints = providerHints(rule, analysis);
 
-  for (const { eventId, evidence } of eventIdEvidence(analysis)) {
+  // The Splunk Add-on for Microsoft Windows copies EventCode to the CIM
+  // field signature_id, which other data sources use for their own ids.
+  const windowsLog = hints.length > 0;
+  for (const { eventId, evidence } of eventIdEvidence(analysis, windowsLog)) {
     addEventId(coverage, eventId, evidence, hints);
   }
-  addDataModels(coverage, analysis);
+  addDataModels(coverage, analysis, declaredEventProviders(rule));
   for (const name of rule.dataSources) {
     for (const log of resolveDataSource(name)) {
       const reason = `data source "${log.name}"`;
@@ -182,7 +185,10 @@ class CoverageList {
   list(): EventCoverage[] {
     return [...this.entries.values()].map(({ event, evidence, context }) => ({
       ...event,
-      reason: [...evidence, ...context].join("; "),
+      reason: [
+        ...evidence,
+        ...context.filter((item) => !evidence.includes(item)),
+      ].join("; "),
     }));
   }
 }
@@ -279,12 +285,15 @@ interface EventIdEvidence {
 /**
  * Event ids the query matches: non-negated indicator predicates on an event
  * id field (`eq` or `in`), and `<EventID>n<` search terms that an analyser
- * left as terms.
+ * left as terms. `signature_id` counts only when the rule reads a Windows log.
  */
-function eventIdEvidence(analysis: Analysis): EventIdEvidence[] {
+function eventIdEvidence(
+  analysis: Analysis,
+  windowsLog: boolean,
+): EventIdEvidence[] {
   const evidence: EventIdEvidence[] = [];
   for (const predicate of analysis.predicates) {
-    if (!isEventIdPredicate(predicate)) continue;
+    if (!isEventIdPredicate(predicate, windowsLog)) continue;
     for (const value of predicate.values) {
       const eventId = parseEventId(value);
       if (eventId === undefined) continue;
@@ -309,11 +318,18 @@ function eventIdEvidence(analysis: Analysis): EventIdEvidence[] {
   return evidence;
 }
 
-function isEventIdPredicate(predicate: Predicate): boolean {
+function isEventIdPredicate(
+  predicate: Predicate,
+  windowsLog: boolean,
+): boolean {
   const field = predicate.field.toLowerCase();
   const lastSegment = field.slice(field.lastIndexOf(".") + 1);
+  const eventIdField =
+    EVENT_ID_FIELDS.has(field) ||
+    EVENT_ID_FIELDS.has(lastSegment) ||
+    (windowsLog && lastSegment === "signature_id");
   return (
-    (EVENT_ID_FIELDS.has(field) || EVENT_ID_FIELDS.has(lastSegment)) &&
+    eventIdField &&
     (predicate.kind === "eq" || predicate.kind === "in") &&
     !predicate.negated &&
     predicate.role === "indicator"
@@ -374,7 +390,27 @@ function addEventId(
 // ---------------------------------------------------------------------------
 // Data models
 
-function addDataModels(coverage: CoverageList, analysis: Analysis): void {
+/**
+ * Providers of the event log data sources a rule declares, or undefined
+ * when it declares none. Data models are filled from many logs, so a rule
+ * that names its logs gets only the data model events of those logs: a
+ * Linux rule on Endpoint.Filesystem does not need Windows Sysmon events.
+ */
+function declaredEventProviders(rule: RuleRecord): Set<string> | undefined {
+  const providers = new Set<string>();
+  for (const name of rule.dataSources) {
+    for (const log of resolveDataSource(name)) {
+      if (log.eventId !== undefined) providers.add(log.provider);
+    }
+  }
+  return providers.size > 0 ? providers : undefined;
+}
+
+function addDataModels(
+  coverage: CoverageList,
+  analysis: Analysis,
+  allowedProviders: Set<string> | undefined,
+): void {
   const table = loadDataFile<DataModelTable>("events/cim-data-models.json");
   for (const reference of analysis.references) {
     if (reference.kind !== "datamodel") continue;
@@ -388,6 +424,7 @@ function addDataModels(coverage: CoverageList, analysis: Analysis): void {
       .filter((events): events is EventKey[] => events !== undefined);
     const events = byAction.length > 0 ? byAction.flat() : entry.events;
     for (const event of events) {
+      if (allowedProviders && !allowedProviders.has(event.provider)) continue;
       coverage.addEvent(
         event.provider,
         event.eventId,

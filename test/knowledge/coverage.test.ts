@@ -254,3 +254,38 @@ describe("inferEventCoverage", () => {
     assert.ok(coverage[0]!.title.length > 0);
   });
 });
+
+describe("inferEventCoverage signature_id", () => {
+  it("reads signature_id in Windows logs", () => {
+    const record = rule({ dataCategories: ["Windows event logs"] });
+    const input = analysis([predicate("signature_id", ["4625"])]);
+    assert.deepEqual(events(record, input), ["Security 4625"]);
+  });
+
+  it("ignores signature_id elsewhere", () => {
+    const record = rule({ dataCategories: ["Network device logs"] });
+    const input = analysis([predicate("signature_id", ["4625"])]);
+    assert.deepEqual(events(record, input), ["Network device logs"]);
+  });
+});
+
+describe("inferEventCoverage data models", () => {
+  it("keeps data model events of declared logs", () => {
+    const record = rule({ dataSources: ["Sysmon for Linux EventID 11"] });
+    const input = analysis(
+      [predicate("Filesystem.action", ["deleted"])],
+      [dataModel("Endpoint", "Filesystem")],
+    );
+    assert.deepEqual(events(record, input), ["Sysmon for Linux 11"]);
+  });
+
+  it("names each reason once", () => {
+    const record = rule({ dataSources: ["Windows Event Log System 7045"] });
+    const input = analysis([predicate("EventCode", ["7045"])]);
+    const coverage = inferEventCoverage(record, input);
+    assert.equal(
+      coverage[0]!.reason,
+      'EventCode=7045; data source "Windows Event Log System 7045"',
+    );
+  });
+});
