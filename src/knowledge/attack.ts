@@ -50,46 +50,159 @@ export interface TacticRef {
   name: string;
 }
 
-interface AttackIndex {
-  data: AttackData;
+/**
+ * Technique and tactic lookups over one ATT&CK data file. The module-level
+ * functions use the committed data/attack/enterprise-attack.json; tests
+ * build catalogs from small fixtures.
+ */
+export class AttackCatalog {
   /** Position of each current tactic short name in the matrix. */
-  tacticOrder: Map<string, number>;
-  tacticByShortName: Map<string, TacticRecord>;
+  private readonly tacticOrder: Map<string, number>;
+  private readonly tacticByShortName: Map<string, TacticRecord>;
   /** Current tactics by lower-case id, short name and display name. */
-  tacticLookup: Map<string, TacticRecord>;
-  /** Previous-release short names, such as `defense-evasion`, to their ids. */
-  previousTacticIds: Map<string, string>;
+  private readonly tacticLookup = new Map<string, TacticRecord>();
+  /** Previous-release short names and names, such as `defense-evasion`, to lower-case ids. */
+  private readonly previousTacticIds = new Map<string, string>();
+
+  constructor(readonly data: AttackData) {
+    for (const tactic of data.tactics) {
+      this.tacticLookup.set(tactic.id.toLowerCase(), tactic);
+      this.tacticLookup.set(tactic.shortName, tactic);
+      this.tacticLookup.set(tacticKey(tactic.name), tactic);
+    }
+    for (const tactic of data.previousTactics) {
+      this.previousTacticIds.set(tactic.shortName, tactic.id.toLowerCase());
+      this.previousTacticIds.set(
+        tacticKey(tactic.name),
+        tactic.id.toLowerCase(),
+      );
+    }
+    this.tacticOrder = new Map(data.tactics.map((t, i) => [t.shortName, i]));
+    this.tacticByShortName = new Map(data.tactics.map((t) => [t.shortName, t]));
+  }
+
+  /** The ATT&CK Enterprise release that names and tactics come from, such as `19.1`. */
+  version(): string {
+    return this.data.version;
+  }
+
+  /**
+   * Resolves a tactic as rules declare it: a Sigma tag (`attack.stealth`), a
+   * short name, a display name (`Defense Evasion`) or an id (`TA0005`). Names
+   * that only the previous release has resolve through their tactic id, so
+   * `defense-evasion` becomes Stealth. Returns undefined for anything else.
+   */
+  resolveTactic(nameOrId: string): TacticRef | undefined {
+    let key = nameOrId.trim().toLowerCase();
+    if (key.startsWith("attack.")) key = key.slice("attack.".length);
+    if (!/^ta\d{4}$/.test(key)) key = tacticKey(key);
+
+    const tactic =
+      this.tacticLookup.get(key) ??
+      this.tacticLookup.get(this.previousTacticIds.get(key) ?? "");
+    if (!tactic) return undefined;
+    return {
+      declared: nameOrId,
+      id: tactic.id,
+      shortName: tactic.shortName,
+      name: tactic.name,
+    };
+  }
+
+  /**
+   * Resolves a declared technique id to the current technique. Revoked ids
+   * follow revoked-by links to their replacement, so T1562.001 and its
+   * successor land on the same technique. An id the current release lacks
+   * keeps the previous release's name, flagged `unknown`; an id neither
+   * release has gets an empty name, also flagged `unknown`.
+   */
+  resolveTechnique(declaredId: string): TechniqueRef {
+    const { techniques, previousTechniques } = this.data;
+    const id = normaliseTechniqueId(declaredId);
+
+    const declared = techniques[id];
+    if (!declared) {
+      const previous = previousTechniques[id];
+      return {
+        declaredId,
+        id,
+        name: previous
+          ? this.displayName(id, previous, previousTechniques)
+          : "",
+        tactics: previous ? this.previousTacticNames(previous.tactics) : [],
+        status: "unknown",
+      };
+    }
+
+    const currentId = followRevocations(id, techniques);
+    const current = techniques[currentId]!;
+    const reference: TechniqueRef = {
+      declaredId,
+      id: currentId,
+      name: this.displayName(currentId, current, techniques),
+      tactics: this.tacticNames(current.tactics),
+    };
+    if (declared.status === "revoked") reference.status = "revoked";
+    else if (declared.status === "deprecated") reference.status = "deprecated";
+    return reference;
+  }
+
+  /**
+   * `Name`, or `Parent: Sub-technique` for a sub-technique id. The parent
+   * comes from the same release as the record, else from the current one.
+   */
+  private displayName(
+    id: string,
+    record: TechniqueRecord,
+    release: Record<string, TechniqueRecord>,
+  ): string {
+    const dot = id.indexOf(".");
+    if (dot < 0) return record.name;
+    const parentId = id.slice(0, dot);
+    const parent = release[parentId] ?? this.data.techniques[parentId];
+    return parent ? `${parent.name}: ${record.name}` : record.name;
+  }
+
+  /** Current tactic display names in matrix order. */
+  private tacticNames(shortNames: string[]): string[] {
+    return [...new Set(shortNames)]
+      .filter((name) => this.tacticByShortName.has(name))
+      .sort((a, b) => this.tacticOrder.get(a)! - this.tacticOrder.get(b)!)
+      .map((name) => this.tacticByShortName.get(name)!.name);
+  }
+
+  /** Maps previous-release tactic short names to current display names. */
+  private previousTacticNames(shortNames: string[]): string[] {
+    const current = shortNames
+      .map((name) => this.resolveTactic(name)?.shortName)
+      .filter((name): name is string => name !== undefined);
+    return this.tacticNames(current);
+  }
 }
 
-let index: AttackIndex | undefined;
+let defaultCatalog: AttackCatalog | undefined;
 
-function attackIndex(): AttackIndex {
-  if (index) return index;
-  const data = loadDataFile<AttackData>("attack/enterprise-attack.json");
-  const tacticLookup = new Map<string, TacticRecord>();
-  for (const tactic of data.tactics) {
-    tacticLookup.set(tactic.id.toLowerCase(), tactic);
-    tacticLookup.set(tactic.shortName, tactic);
-    tacticLookup.set(tacticKey(tactic.name), tactic);
-  }
-  const previousTacticIds = new Map<string, string>();
-  for (const tactic of data.previousTactics) {
-    previousTacticIds.set(tactic.shortName, tactic.id.toLowerCase());
-    previousTacticIds.set(tacticKey(tactic.name), tactic.id.toLowerCase());
-  }
-  index = {
-    data,
-    tacticOrder: new Map(data.tactics.map((t, i) => [t.shortName, i])),
-    tacticByShortName: new Map(data.tactics.map((t) => [t.shortName, t])),
-    tacticLookup,
-    previousTacticIds,
-  };
-  return index;
+/** The catalog of the committed ATT&CK data file, loaded on first use. */
+export function attackCatalog(): AttackCatalog {
+  defaultCatalog ??= new AttackCatalog(
+    loadDataFile<AttackData>("attack/enterprise-attack.json"),
+  );
+  return defaultCatalog;
 }
 
 /** The ATT&CK Enterprise release that names and tactics come from, such as `19.1`. */
 export function attackVersion(): string {
-  return attackIndex().data.version;
+  return attackCatalog().version();
+}
+
+/** Resolves a tactic name, tag or id; see `AttackCatalog.resolveTactic`. */
+export function resolveTactic(nameOrId: string): TacticRef | undefined {
+  return attackCatalog().resolveTactic(nameOrId);
+}
+
+/** Resolves a declared technique id; see `AttackCatalog.resolveTechnique`. */
+export function resolveTechnique(declaredId: string): TechniqueRef {
+  return attackCatalog().resolveTechnique(declaredId);
 }
 
 /** Lower-cases a tactic name and joins its words with `-`, as short names do. */
@@ -102,70 +215,11 @@ function tacticKey(name: string): string {
     .join("-");
 }
 
-/**
- * Resolves a tactic as rules declare it: a Sigma tag (`attack.stealth`), a
- * short name, a display name (`Defense Evasion`) or an id (`TA0005`). Names
- * that only the previous release has resolve through their tactic id, so
- * `defense-evasion` becomes Stealth. Returns undefined for anything else.
- */
-export function resolveTactic(nameOrId: string): TacticRef | undefined {
-  const { tacticLookup, previousTacticIds } = attackIndex();
-  let key = nameOrId.trim().toLowerCase();
-  if (key.startsWith("attack.")) key = key.slice("attack.".length);
-  if (!/^ta\d{4}$/.test(key)) key = tacticKey(key);
-
-  const tactic =
-    tacticLookup.get(key) ?? tacticLookup.get(previousTacticIds.get(key) ?? "");
-  if (!tactic) return undefined;
-  return {
-    declared: nameOrId,
-    id: tactic.id,
-    shortName: tactic.shortName,
-    name: tactic.name,
-  };
-}
-
 /** `T1048.003`, upper case, without a Sigma `attack.` prefix. */
 function normaliseTechniqueId(declaredId: string): string {
   let id = declaredId.trim();
   if (id.toLowerCase().startsWith("attack.")) id = id.slice("attack.".length);
   return id.toUpperCase();
-}
-
-/**
- * Resolves a declared technique id to the current technique. Revoked ids
- * follow revoked-by links to their replacement, so T1562.001 and its
- * successor land on the same technique. An id the current release lacks
- * keeps the previous release's name, flagged `unknown`; an id neither
- * release has gets an empty name, also flagged `unknown`.
- */
-export function resolveTechnique(declaredId: string): TechniqueRef {
-  const { data } = attackIndex();
-  const id = normaliseTechniqueId(declaredId);
-
-  const declared = data.techniques[id];
-  if (!declared) {
-    const previous = data.previousTechniques[id];
-    return {
-      declaredId,
-      id,
-      name: previous ? displayName(id, data.previousTechniques, previous) : "",
-      tactics: previous ? previousTacticNames(previous.tactics) : [],
-      status: "unknown",
-    };
-  }
-
-  const currentId = followRevocations(id, data.techniques);
-  const current = data.techniques[currentId]!;
-  const reference: TechniqueRef = {
-    declaredId,
-    id: currentId,
-    name: displayName(currentId, data.techniques, current),
-    tactics: tacticNames(current.tactics),
-  };
-  if (declared.status === "revoked") reference.status = "revoked";
-  else if (declared.status === "deprecated") reference.status = "deprecated";
-  return reference;
 }
 
 /**
@@ -185,35 +239,4 @@ function followRevocations(
     seen.add(next);
     current = next;
   }
-}
-
-/** `Name`, or `Parent: Sub-technique` for a sub-technique id. */
-function displayName(
-  id: string,
-  techniques: Record<string, TechniqueRecord>,
-  record: TechniqueRecord,
-): string {
-  const dot = id.indexOf(".");
-  if (dot < 0) return record.name;
-  const parent =
-    techniques[id.slice(0, dot)] ??
-    attackIndex().data.techniques[id.slice(0, dot)];
-  return parent ? `${parent.name}: ${record.name}` : record.name;
-}
-
-/** Current tactic display names in matrix order. */
-function tacticNames(shortNames: string[]): string[] {
-  const { tacticOrder, tacticByShortName } = attackIndex();
-  return [...new Set(shortNames)]
-    .filter((name) => tacticByShortName.has(name))
-    .sort((a, b) => tacticOrder.get(a)! - tacticOrder.get(b)!)
-    .map((name) => tacticByShortName.get(name)!.name);
-}
-
-/** Maps previous-release tactic short names to current display names. */
-function previousTacticNames(shortNames: string[]): string[] {
-  const current = shortNames
-    .map((name) => resolveTactic(name)?.shortName)
-    .filter((name): name is string => name !== undefined);
-  return tacticNames(current);
 }

@@ -1,6 +1,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import {
+  AttackCatalog,
+  type AttackData,
   attackVersion,
   resolveTactic,
   resolveTechnique,
@@ -49,6 +52,13 @@ describe("resolveTechnique", () => {
     assert.deepEqual(successor.tactics, ["Defense Impairment"]);
   });
 
+  it("flags deprecated techniques", () => {
+    const technique = resolveTechnique("T1064");
+    assert.equal(technique.status, "deprecated");
+    assert.equal(technique.id, "T1064");
+    assert.equal(technique.name, "Scripting");
+  });
+
   it("accepts Sigma tags and lower case", () => {
     assert.equal(resolveTechnique("attack.t1059.001").id, "T1059.001");
     assert.equal(resolveTechnique("t1046").name, "Network Service Discovery");
@@ -91,5 +101,50 @@ describe("resolveTactic", () => {
 describe("attackVersion", () => {
   it("names the current release", () => {
     assert.match(attackVersion(), /^\d+\.\d+$/);
+  });
+});
+
+describe("AttackCatalog on a small fixture", () => {
+  const catalog = new AttackCatalog(
+    JSON.parse(
+      readFileSync(
+        new URL("../fixtures/knowledge/attack-small.json", import.meta.url),
+        "utf8",
+      ),
+    ) as AttackData,
+  );
+
+  it("follows revocations over two hops", () => {
+    const technique = catalog.resolveTechnique("T0001.001");
+    assert.equal(technique.id, "T0002");
+    assert.equal(technique.name, "New Parent");
+    assert.equal(technique.status, "revoked");
+    assert.deepEqual(technique.tactics, ["First", "Last"]);
+  });
+
+  it("keeps a revoked id without a link", () => {
+    const technique = catalog.resolveTechnique("T0003");
+    assert.equal(technique.id, "T0003");
+    assert.equal(technique.status, "revoked");
+  });
+
+  it("stops on revocation cycles", () => {
+    const technique = catalog.resolveTechnique("T0004");
+    assert.equal(technique.status, "revoked");
+    assert.ok(["T0004", "T0005"].includes(technique.id));
+  });
+
+  it("names dropped ids from the previous release", () => {
+    const technique = catalog.resolveTechnique("T0009.001");
+    assert.equal(technique.status, "unknown");
+    assert.equal(technique.id, "T0009.001");
+    assert.equal(technique.name, "Dropped Parent: Dropped Child");
+    assert.deepEqual(technique.tactics, ["First", "Hiding"]);
+  });
+
+  it("maps renamed tactics by id", () => {
+    assert.equal(catalog.resolveTactic("attack.evading")?.name, "Hiding");
+    assert.equal(catalog.resolveTactic("Evading")?.id, "TA0002");
+    assert.equal(catalog.version(), "2.0");
   });
 });
