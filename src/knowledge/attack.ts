@@ -81,7 +81,7 @@ export class AttackCatalog {
     this.tacticByShortName = new Map(data.tactics.map((t) => [t.shortName, t]));
   }
 
-  /** The ATT&CK Enterprise release that names and tactics come from, such as `19.1`. */
+  /** Returns the ATT&CK Enterprise release that names and tactics come from, such as `19.1`. */
   version(): string {
     return this.data.version;
   }
@@ -182,7 +182,7 @@ export class AttackCatalog {
 
 let defaultCatalog: AttackCatalog | undefined;
 
-/** The catalog of the committed ATT&CK data file, loaded on first use. */
+/** Returns the catalog of the committed ATT&CK data file, loaded on first use. */
 export function attackCatalog(): AttackCatalog {
   defaultCatalog ??= new AttackCatalog(
     loadDataFile<AttackData>("attack/enterprise-attack.json"),
@@ -190,7 +190,7 @@ export function attackCatalog(): AttackCatalog {
   return defaultCatalog;
 }
 
-/** The ATT&CK Enterprise release that names and tactics come from, such as `19.1`. */
+/** Returns the ATT&CK Enterprise release that names and tactics come from, such as `19.1`. */
 export function attackVersion(): string {
   return attackCatalog().version();
 }
