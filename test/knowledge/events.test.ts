@@ -6,6 +6,8 @@ import {
   providersWithEvent,
 } from "../../src/knowledge/events.ts";
 import { resolveDataSource } from "../../src/knowledge/data-sources.ts";
+import { loadDataFile } from "../../src/knowledge/data-files.ts";
+import type { EventCatalogData } from "../../src/knowledge/events.ts";
 
 /** Text a message template leaves behind when used as a title. */
 function looksLikeTemplate(title: string): boolean {
@@ -164,5 +166,36 @@ describe("resolveDataSource", () => {
     assert.deepEqual(resolveDataSource("AWS CloudTrail"), [
       { name: "AWS CloudTrail", provider: "AWS CloudTrail" },
     ]);
+  });
+});
+
+describe("event catalog data", () => {
+  const catalog = loadDataFile<EventCatalogData>("events/windows-events.json");
+
+  it("has no template titles", () => {
+    for (const event of catalog.events) {
+      assert.ok(
+        !looksLikeTemplate(event.title),
+        `${event.provider} ${event.eventId}: ${event.title}`,
+      );
+      assert.ok(event.title.trim().length > 0);
+    }
+  });
+
+  it("names a known source per title", () => {
+    const sources = new Set(catalog.sources.map((source) => source.id));
+    for (const event of catalog.events) {
+      assert.ok(sources.has(event.titleSource), event.titleSource);
+    }
+  });
+
+  it("lists each event once", () => {
+    const keys = catalog.events.map((e) => `${e.provider} ${e.eventId}`);
+    assert.equal(new Set(keys).size, keys.length);
+  });
+
+  it("covers the security audit events", () => {
+    const security = catalog.events.filter((e) => e.provider === "Security");
+    assert.ok(security.length > 350, `only ${security.length}`);
   });
 });
