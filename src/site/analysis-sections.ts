@@ -1,4 +1,11 @@
-import type { Predicate, SearchTerm, Stage } from "../analysis/model.ts";
+import { describePredicate } from "../analysis/format-text.ts";
+import type {
+  Analysis,
+  LogicNode,
+  Predicate,
+  SearchTerm,
+  Stage,
+} from "../analysis/model.ts";
 import type { CatalogEntry } from "../catalog/entry.ts";
 import {
   diagnosticLocation,
@@ -23,8 +30,71 @@ export function analysisSections(entry: CatalogEntry): SafeHtml {
 
   return html`${stagesSection(analysis.stages)} ${predicatesSection(indicators)}
   ${exclusionsSection(exclusions, excludedTerms)} ${thresholdsSection(entry)}
-  ${indicatorsSection(entry)} ${searchTermsSection(analysis.searchTerms)}
-  ${referencesSection(entry)}`;
+  ${logicSection(analysis)} ${indicatorsSection(entry)}
+  ${searchTermsSection(analysis.searchTerms)} ${referencesSection(entry)}`;
+}
+
+function logicSection(analysis: Analysis): SafeHtml {
+  const body =
+    analysis.logic.type === "true"
+      ? undefined
+      : html`<ul class="logic">
+          ${logicItem(analysis, analysis.logic)}
+        </ul>`;
+  return section(
+    "logic",
+    "Logic",
+    body,
+    "How the rule combines its predicates, search terms and thresholds. " +
+      "Consecutive filter stages are combined with AND.",
+  );
+}
+
+function logicItem(analysis: Analysis, node: LogicNode): SafeHtml {
+  switch (node.type) {
+    case "and":
+    case "or":
+      return html`<li>
+        <span class="logic-operator">${node.type.toUpperCase()}</span>
+        <ul>
+          ${node.children.map((child) => logicItem(analysis, child))}
+        </ul>
+      </li>`;
+    case "not":
+      return html`<li>
+        <span class="logic-operator">NOT</span>
+        <ul>
+          ${logicItem(analysis, node.child)}
+        </ul>
+      </li>`;
+    case "predicate": {
+      const predicate = analysis.predicates[node.index];
+      // The tree carries negation in its NOT nodes, so the predicate is
+      // described without its own negated flag.
+      const text = predicate
+        ? describePredicate({ ...predicate, negated: false })
+        : "unknown predicate";
+      return html`<li><code>${text}</code></li>`;
+    }
+    case "term": {
+      const term = analysis.searchTerms[node.index];
+      return html`<li>term ${term ? termCode(term) : "unknown"}</li>`;
+    }
+    case "threshold": {
+      const threshold = analysis.thresholds[node.index];
+      return html`<li>
+        threshold <code>${threshold?.text ?? "unknown"}</code>
+      </li>`;
+    }
+    case "opaque":
+      return html`<li>not analysed: <code>${node.label}</code></li>`;
+    case "true":
+      return html`<li>matches every event</li>`;
+    default: {
+      const unexpected: never = node;
+      throw new Error(`unknown logic node ${JSON.stringify(unexpected)}`);
+    }
+  }
 }
 
 function stagesSection(stages: readonly Stage[]): SafeHtml {

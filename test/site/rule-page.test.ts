@@ -272,3 +272,17 @@ test("hostile references are text except http", () => {
   );
   assert.equal(section.split('class="not-link"').length - 1, 6);
 });
+
+test("rule page logic shows the boolean tree", () => {
+  const logic = sectionOf(scanner, "logic");
+  const text = logic
+    .replace(/<[^>]+>/g, " ")
+    .replaceAll("&quot;", '"')
+    .replaceAll("&gt;", ">")
+    .replace(/\s+/g, " ");
+  assert.match(text, /AND OR EventCode eq "4104" EventCode eq "4103"/);
+  assert.match(text, / NOT user eq "svc_scan", "" /);
+  assert.doesNotMatch(text, /NOT NOT/);
+  assert.match(text, /not analysed: `get_endpoint_data`/);
+  assert.match(text, /threshold count > 10/);
+});

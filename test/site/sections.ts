@@ -10,6 +10,7 @@ export const RULE_SECTION_IDS = [
   "predicates",
   "exclusions",
   "thresholds",
+  "logic",
   "indicators",
   "search-terms",
   "macros-lookups",
