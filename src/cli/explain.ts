@@ -72,10 +72,7 @@ export function runExplain(
     }
     for (const event of events) {
       lines.push(
-        `  event: ${event.provider} ${event.eventId ?? ""} ${event.title} (${event.reason})`.replace(
-          / {2,}/g,
-          " ",
-        ),
+        `  event: ${[event.provider, event.eventId, event.title].filter((part) => part !== undefined).join(" ")} (${event.reason})`,
       );
     }
     for (const diagnostic of rule.diagnostics)
