@@ -72,6 +72,10 @@ function main(): void {
       read("detect_processes_used_for_system_network_configuration_discovery"),
     );
     checkDnsLength(read("dns_query_length_with_high_standard_deviation"));
+    checkSigmaDownload(read("proc_creation_win_certutil_download"));
+    checkSigmaFilter(
+      read("proc_creation_win_addinutil_uncommon_child_process"),
+    );
     checkCounts(summary.repositories);
   } finally {
     catalog.close();
@@ -326,6 +330,87 @@ function checkDnsLength(entry: CatalogEntry | undefined): void {
     page,
     "query_length is not an indicator",
     !entry.analysis.predicates.some((p) => p.field === "query_length"),
+  );
+}
+
+function checkSigmaDownload(entry: CatalogEntry | undefined): void {
+  if (!entry) return;
+  const page = "Sigma certutil download";
+  const names = entry.techniques.map(
+    (t) => `${t.tactics.join("/")} ${t.id} ${t.name}`,
+  );
+  check(
+    page,
+    "T1027 under Stealth",
+    names.includes("Stealth T1027 Obfuscated Files or Information"),
+    names.join("; "),
+  );
+  check(
+    page,
+    "T1105 under Command and Control",
+    names.includes("Command and Control T1105 Ingress Tool Transfer"),
+  );
+  check(
+    page,
+    "Sysmon 1 coverage",
+    entry.events.some((e) => e.provider === "Sysmon" && e.eventId === 1),
+  );
+  // OriginalFileName exists in Sysmon 1 only, so Security 4688 cannot serve this rule.
+  check(
+    page,
+    "no Security 4688 coverage",
+    !entry.events.some((e) => e.provider === "Security" && e.eventId === 4688),
+  );
+  check(
+    page,
+    "one stage named as the condition",
+    entry.analysis.stages.map((s) => s.command).join(",") ===
+      "all of selection_*",
+  );
+  const image = entry.indicators.find(
+    (i) => i.field === "Image" && i.kind === "ends_with",
+  );
+  check(
+    page,
+    "Image ends_with indicator",
+    image?.value === "\\certutil.exe",
+    image?.value,
+  );
+  check(
+    page,
+    "indicator counted across Sigma rules",
+    (image?.bySource.sigma ?? 0) > 0,
+    JSON.stringify(image?.bySource),
+  );
+  const logic = entry.analysis.logic;
+  check(
+    page,
+    "selections ANDed, image alternatives ORed",
+    logic.type === "and" && logic.children[0]?.type === "or",
+  );
+}
+
+function checkSigmaFilter(entry: CatalogEntry | undefined): void {
+  if (!entry) return;
+  const page = "Sigma filter_main";
+  const exclusions = entry.analysis.predicates.filter(
+    (p) => p.role === "exclusion",
+  );
+  check(
+    page,
+    "filter values are exclusions",
+    exclusions.length === 1 && exclusions[0]!.values.length === 3,
+  );
+  check(
+    page,
+    "exclusions are not indicators",
+    !entry.indicators.some((i) => i.field === "Image"),
+  );
+  check(
+    page,
+    "two stages",
+    entry.analysis.stages.map((s) => s.command).join(",") ===
+      "selection,not 1 of filter_main_*",
   );
 }
 
