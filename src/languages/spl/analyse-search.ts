@@ -1,10 +1,12 @@
 import type { LogicNode, PredicateKind } from "../../analysis/model.ts";
 import type {
   Literal,
+  MacroCall,
   SearchComparison,
   SearchDirective,
   SearchExpression,
   SearchIn,
+  Subsearch,
 } from "./ast.ts";
 import { combine, negate, type AnalysisBuilder, type Scope } from "./scope.ts";
 import {
@@ -62,8 +64,13 @@ const RANGE_KINDS: Record<string, PredicateKind> = {
 
 /** Hooks the search analyser needs from the pipeline analyser. */
 export interface SearchHooks {
-  macro(call: import("./ast.ts").MacroCall, scope: Scope): LogicNode;
-  subsearch(node: import("./ast.ts").Subsearch, scope: Scope): LogicNode;
+  macro(call: MacroCall, scope: Scope): LogicNode;
+  subsearch(node: Subsearch, scope: Scope): LogicNode;
+  /**
+   * Expands a macro inside an IN list into list values; returns the call's
+   * text as the only value when the macro cannot be expanded.
+   */
+  listMacro(call: MacroCall, scope: Scope): string[];
 }
 
 /**
@@ -97,7 +104,7 @@ export function analyseSearch(
       case "comparison":
         return comparison(builder, node, inner);
       case "in":
-        return inList(builder, node, inner);
+        return inList(builder, hooks, node, inner);
       case "term":
         return term(builder, node.value, inner);
       case "directive":
@@ -217,17 +224,30 @@ function comparison(
 
 function inList(
   builder: AnalysisBuilder,
+  hooks: SearchHooks,
   node: SearchIn,
   scope: Scope,
 ): LogicNode {
   const field = node.field.value;
+  const literals = node.values.filter((value) => value.type === "literal");
   if (!scope.negated) {
-    addSourceReference(builder, scope, field, node.values, node);
+    addSourceReference(builder, scope, field, literals, node);
   }
-  const values = sortValues(node.values.map((value) => value.value));
-  return builder.addPredicate(scope, node.span, field, "in", values, {
-    caseSensitive: false,
-  });
+  const values: string[] = [];
+  for (const value of node.values) {
+    if (value.type === "literal") values.push(value.value);
+    else values.push(...hooks.listMacro(value, scope));
+  }
+  return builder.addPredicate(
+    scope,
+    node.span,
+    field,
+    "in",
+    sortValues(values),
+    {
+      caseSensitive: false,
+    },
+  );
 }
 
 function addSourceReference(

@@ -295,6 +295,24 @@ class PipelineAnalyser implements SearchHooks, EvalHooks {
     return { type: "opaque", label: "subsearch" };
   }
 
+  listMacro(call: MacroCall, scope: Scope): string[] {
+    const raw = scope.text.slice(call.span.start, call.span.end);
+    const { commands } = this.expansion(call, scope, true);
+    if (!commands) return [raw];
+    // Splunk substitutes the text in place, so the definition is read as
+    // the inside of an IN list.
+    const parsed = parseSpl(`x IN (${commands.text})`);
+    const command = parsed.value.commands[0];
+    const list =
+      command?.type === "search" && command.expression?.type === "in"
+        ? command.expression
+        : undefined;
+    if (!list) return [raw];
+    return list.values.map((value) =>
+      value.type === "literal" ? value.value : `\`${value.name}\``,
+    );
+  }
+
   searchmatch(text: string, call: EvalCall, scope: Scope): LogicNode {
     const parsed = parseSpl(text);
     const inner: Scope = {

@@ -101,7 +101,8 @@ export interface SearchComparison {
 export interface SearchIn {
   type: "in";
   field: Literal;
-  values: Literal[];
+  /** A macro here expands to part of the list, as in `IN (`names`)`. */
+  values: (Literal | MacroCall)[];
   span: Span;
 }
 

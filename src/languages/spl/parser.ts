@@ -548,7 +548,10 @@ function parseEval(context: ParseContext, start: number): Command {
       context.next("expression");
       continue;
     }
-    const target = context.next("expression");
+    // Assigned names are read as search words, because Splunk accepts
+    // names such as `feature_-value` that an expression would split.
+    const quotedTarget = context.peek("expression").kind === "field";
+    const target = context.next(quotedTarget ? "expression" : "search");
     const equals = context.peek("expression");
     const isTarget =
       target.kind === "word" ||

@@ -426,7 +426,7 @@ class SearchParser {
   private parseIn(fieldToken: Token, open: Token): SearchExpression {
     const context = this.context;
     context.next();
-    const values: Literal[] = [];
+    const values: (Literal | MacroCall)[] = [];
     let end = open.end;
     for (;;) {
       const token = context.peek();
@@ -449,7 +449,7 @@ class SearchParser {
       end = token.end;
       if (token.kind === "comma") continue;
       if (token.kind === "macro") {
-        values.push(context.literal(token, token, token.raw));
+        values.push(parseMacroCall(context, token));
         continue;
       }
       if (token.kind === "word" || token.kind === "string") {
