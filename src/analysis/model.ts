@@ -117,7 +117,7 @@ export interface Predicate {
   span: Span;
   /** Name of the macro whose expansion produced this predicate. */
   macro?: string;
-  /** Where the predicate was read from when that is not obvious: `xml-event-id`, `term`. */
+  /** Source of the predicate when that is not obvious: `xml-event-id`, `term`. */
   origin?: string;
   /** Sigma value modifiers as written, in lower case (`contains`, `all`). */
   modifiers?: string[];

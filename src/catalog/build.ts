@@ -53,7 +53,7 @@ export interface BuildProgress {
   phase: "read" | "analyse" | "write";
   done: number;
   total: number;
-  /** What is being worked on, such as the repository being read. */
+  /** Name of the current unit of work, such as the repository being read. */
   label?: string;
 }
 
@@ -79,7 +79,7 @@ export interface BuildSummary {
 /** A problem that stops the whole build, such as a missing input folder. */
 export class BuildError extends Error {}
 
-/** File in the output folder that tells a catalog apart from other folders. */
+/** File whose presence marks a folder as a catalog that a build may replace. */
 const CATALOG_MARKER = "catalog.db";
 
 /**

@@ -7,9 +7,9 @@ import { inferSigmaCoverage } from "../knowledge/sigma-logsource.ts";
 import type { TechniqueRef } from "./entry.ts";
 
 /**
- * Adds what the knowledge layer knows about a rule: its ATT&CK techniques
- * under current names and the log events it needs. Sets canonical field
- * names on the analysis's predicates in place.
+ * Resolves a rule's ATT&CK techniques to current names and infers the log
+ * events it needs. Sets canonical field names on the analysis's predicates
+ * in place.
  */
 export function enrichRule(
   rule: RuleRecord,

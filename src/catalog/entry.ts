@@ -33,7 +33,7 @@ export interface IndicatorCount {
   bySource: Partial<Record<SourceKind, number>>;
 }
 
-/** Everything the catalog knows about one rule: what a rule page shows. */
+/** Everything the catalog stores about one rule, which its page shows. */
 export interface CatalogEntry {
   rule: RuleRecord;
   analysis: Analysis;

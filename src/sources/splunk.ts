@@ -79,7 +79,7 @@ export const splunkReader: RepositoryReader = {
   },
 };
 
-/** The folder above `detections/`, so paths read like `detections/endpoint/x.yml`. */
+/** Returns the folder above `detections/`, so paths read like `detections/endpoint/x.yml`. */
 export function repositoryRootOf(file: string): string {
   let folder = dirname(file);
   while (dirname(folder) !== folder) {
