@@ -27,7 +27,7 @@ const MAX_MACRO_DEPTH = 20;
 
 /**
  * Analyses one SPL query into the common model. Macro calls are expanded
- * when `macros` contains their definitions; items read from an expansion
+ * when `macros` contains their definitions. Items read from an expansion
  * carry the macro's name and the span of the call in `query`.
  */
 export function analyseSpl(

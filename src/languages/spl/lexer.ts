@@ -3,7 +3,7 @@ import type { LineIndex } from "../../core/span.ts";
 import type { Comment } from "./ast.ts";
 
 /**
- * How the lexer splits words. Search mode (search, tstats, most command
+ * The lexer's word rules. Search mode (search, tstats, most command
  * arguments) keeps `*`, `+`, `-`, `.` and `/` inside words, because
  * unquoted values such as `*\\net.exe` are one literal. Expression mode
  * (where, eval) splits at arithmetic operators and reads single quotes as

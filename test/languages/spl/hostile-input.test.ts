@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { analyseSpl } from "../../../src/languages/spl/index.ts";
 
-// Each input must give an error diagnostic, complete, and never throw.
+// Each input must complete with a diagnostic and never throw.
 function errorCodes(query: string): string[] {
   const result = analyseSpl(query);
   return result.diagnostics

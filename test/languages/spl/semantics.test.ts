@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { Analysis } from "../../../src/analysis/model.ts";
 import { analyseSpl } from "../../../src/languages/spl/index.ts";
 
-/** One line per predicate: `field kind [values] role`, plus `negated`. */
+/** Describes each predicate as `field kind [values] role` plus flags. */
 function predicates(analysis: Analysis): string[] {
   return analysis.predicates.map((predicate) => {
     const parts = [
