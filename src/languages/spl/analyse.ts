@@ -26,6 +26,12 @@ import { AnalysisBuilder, combine, type Scope } from "./scope.ts";
 const MAX_MACRO_DEPTH = 20;
 
 /**
+ * Most macro expansions per query. Definitions that each call another
+ * macro twice would otherwise grow exponentially with the depth.
+ */
+const MAX_MACRO_EXPANSIONS = 10_000;
+
+/**
  * Analyses one SPL query into the common model. Macro calls are expanded
  * when `macros` contains their definitions. Items read from an expansion
  * carry the macro's name and the span of the call in `query`.
@@ -416,6 +422,18 @@ class PipelineAnalyser implements SearchHooks, EvalHooks {
       );
       return { status };
     }
+    if (this.builder.expansions >= MAX_MACRO_EXPANSIONS) {
+      if (this.builder.expansions === MAX_MACRO_EXPANSIONS) {
+        this.builder.warn(
+          "spl-macro-expansion-limit",
+          `More than ${MAX_MACRO_EXPANSIONS} macro expansions; the remaining macros were left unexpanded.`,
+          scope.callSpan ?? call.span,
+        );
+      }
+      this.builder.expansions++;
+      return { status };
+    }
+    this.builder.expansions++;
     const text = expandMacro(definition, call.arguments).trim();
     const source = asSearch ? text : `| ${text}`;
     const parsed = parseSpl(source);

@@ -38,6 +38,8 @@ export interface Scope {
 export class AnalysisBuilder {
   /** Macros whose definitions failed to parse, reported once each. */
   readonly reportedMacros = new Set<string>();
+  /** Macro expansions done so far for this query. */
+  expansions = 0;
 
   constructor(
     readonly analysis: Analysis,

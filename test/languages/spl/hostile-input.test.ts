@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import type { MacroLibrary } from "../../../src/languages/registry.ts";
 import { analyseSpl } from "../../../src/languages/spl/index.ts";
+import { addMacro } from "../../../src/languages/spl/macros.ts";
 
 // Each input must complete with a diagnostic and never throw.
 function errorCodes(query: string): string[] {
@@ -77,4 +79,15 @@ test("garbage characters", () => {
     const result = analyseSpl(input);
     assert.ok(result.diagnostics.length > 0, `no diagnostic for ${input}`);
   }
+});
+
+test("exponential macro expansion stops", () => {
+  const library: MacroLibrary = new Map();
+  for (let level = 0; level < 20; level++) {
+    const next = level === 19 ? "x=1" : `\`m${level + 1}\` \`m${level + 1}\``;
+    addMacro(library, { name: `m${level}`, arguments: [], definition: next });
+  }
+  const result = analyseSpl("`m0`", library);
+  const codes = result.diagnostics.map((diagnostic) => diagnostic.code);
+  assert.ok(codes.includes("spl-macro-expansion-limit"));
 });
