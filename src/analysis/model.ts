@@ -100,9 +100,11 @@ export interface Predicate {
   canonicalField?: string;
   kind: PredicateKind;
   /**
-   * Values without quotes or escapes. For `in` the members; for wildcard
-   * kinds the pattern with its `*` and `?` wildcards kept; for `exists`
-   * none. Numeric values are sorted as numbers where order does not matter.
+   * Values without quotes or escapes. For `contains`, `starts_with` and
+   * `ends_with` the text without the wildcards the kind states (`*x*` is
+   * stored as `x`); for `wildcard` the pattern with its `*` and `?` kept;
+   * for `in` the members; for `exists` none. Numeric values are sorted as
+   * numbers where order does not matter.
    */
   values: string[];
   caseSensitive: boolean;

@@ -5,6 +5,7 @@ import {
   classifyPattern,
   isCidr,
   likeToWildcard,
+  patternNeedle,
   sortValues,
 } from "./values.ts";
 
@@ -188,7 +189,8 @@ function like(
   if (field === undefined || pattern === undefined) return opaque(node, scope);
   const wildcard = likeToWildcard(pattern);
   const kind = classifyPattern(wildcard);
-  return builder.addPredicate(scope, node.span, field, kind, [wildcard], {
+  const value = patternNeedle(kind, wildcard);
+  return builder.addPredicate(scope, node.span, field, kind, [value], {
     caseSensitive: true,
   });
 }

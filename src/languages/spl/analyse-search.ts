@@ -11,6 +11,7 @@ import type {
 import { combine, negate, type AnalysisBuilder, type Scope } from "./scope.ts";
 import {
   classifyEquality,
+  patternNeedle,
   sortValues,
   splitTermComparison,
   xmlEventId,
@@ -202,6 +203,7 @@ function comparison(
   if (node.operator === "=") {
     kind = classifyEquality(value.value);
     if (kind === "exists") values = [];
+    else values = [patternNeedle(kind, value.value)];
   } else if (node.operator === "!=") {
     kind = "ne";
     if (value.value === "*") {

@@ -23,6 +23,24 @@ export function classifyEquality(value: string): PredicateKind {
   return "wildcard";
 }
 
+/**
+ * Returns the text a contains, starts_with or ends_with pattern looks for,
+ * without the stars its kind already states, so `*x*` is stored as `x` as
+ * Sigma's `|contains: x` is. Other kinds keep the value as written.
+ */
+export function patternNeedle(kind: PredicateKind, value: string): string {
+  switch (kind) {
+    case "contains":
+      return value.slice(1, -1);
+    case "starts_with":
+      return value.slice(0, -1);
+    case "ends_with":
+      return value.slice(1);
+    default:
+      return value;
+  }
+}
+
 function countStars(value: string): number {
   let count = 0;
   for (const char of value) if (char === "*") count++;
