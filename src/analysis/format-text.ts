@@ -74,7 +74,7 @@ export function describePredicate(predicate: Predicate): string {
   const values =
     predicate.values.length === 0
       ? ""
-      : ` ${predicate.values.map((value) => JSON.stringify(value)).join(", ")}`;
+      : ` ${predicate.values.map(quoteValue).join(", ")}`;
   const not = predicate.negated ? "NOT " : "";
   return `${not}${predicate.field} ${predicate.kind}${values}`;
 }
@@ -112,7 +112,7 @@ function thresholdsSection(thresholds: readonly Threshold[]): string {
 }
 
 function describeTerm(term: SearchTerm): string {
-  const text = term.phrase ? JSON.stringify(term.text) : term.text;
+  const text = term.phrase ? quoteValue(term.text) : term.text;
   const wrapped = term.directive ? `${term.directive}(${text})` : text;
   return term.negated ? `NOT ${wrapped}` : wrapped;
 }
@@ -164,7 +164,7 @@ function logicLines(
     case "predicate": {
       const predicate = analysis.predicates[node.index];
       const text = predicate
-        ? `${predicate.field} ${predicate.kind} ${predicate.values.map((value) => JSON.stringify(value)).join(", ")}`
+        ? `${predicate.field} ${predicate.kind} ${predicate.values.map(quoteValue).join(", ")}`
         : "missing";
       return [`${prefix}P${node.index} ${text.trimEnd()}`];
     }
@@ -194,4 +194,13 @@ function diagnosticsSection(analysis: Analysis): string {
     (diagnostic) => `  ${formatDiagnostic(diagnostic)}`,
   );
   return ["Diagnostics", ...lines].join("\n");
+}
+
+/**
+ * Quotes a value for reading: backslashes stay as written, so a Windows
+ * path reads `"\net.exe"` with one backslash, and only an inner `"` is
+ * escaped.
+ */
+function quoteValue(value: string): string {
+  return `"${value.replaceAll('"', '\\"')}"`;
 }
