@@ -1,12 +1,12 @@
-import { existsSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Diagnostic } from "../core/diagnostic.ts";
 import type { RuleRecord } from "../core/rule.ts";
 import {
-  hasTopLevelKey,
   isRecord,
   readText,
+  readYamlRuleFiles,
   repositoryPath,
+  sampleHasKey,
   slugFromFile,
 } from "./common.ts";
 import type {
@@ -14,7 +14,6 @@ import type {
   RepositoryReader,
   ReadOptions,
 } from "./types.ts";
-import { listFiles } from "./walk.ts";
 import {
   asString,
   asStringList,
@@ -39,30 +38,15 @@ export const armoryReader: RepositoryReader = {
   detect(root) {
     // The armory keeps its rules under detections/; requiring that folder
     // keeps a parent of several repositories from passing as one armory.
-    const detections = join(root, "detections");
-    if (!existsSync(detections) || !statSync(detections).isDirectory())
-      return false;
-    const sample = listFiles(detections, [".yml", ".yaml"]).slice(0, 20);
-    return sample.some((file) => {
-      const { text } = readText(file);
-      return text !== undefined && hasTopLevelKey(text, ["logic_format"]);
-    });
+    return sampleHasKey(join(root, "detections"), ["logic_format"]);
   },
 
   read(root, options?: ReadOptions): RepositoryContent {
-    const diagnostics: Diagnostic[] = [];
-    const files = listFiles(root, [".yml", ".yaml"], diagnostics);
-    const rules: RuleRecord[] = [];
-    let skipped = 0;
-    files.forEach((file, index) => {
-      const result = readArmoryFile(file, root);
-      rules.push(...result.rules);
-      diagnostics.push(...result.diagnostics);
-      if (result.rules.length === 0 && result.diagnostics.length === 0)
-        skipped++;
-      options?.onFile?.(index + 1, files.length);
-    });
-    return { rules, skipped, diagnostics };
+    return readYamlRuleFiles(
+      root,
+      (file) => readArmoryFile(file, root),
+      options,
+    );
   },
 
   readFile(file) {

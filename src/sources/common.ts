@@ -1,6 +1,9 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, extname, relative, sep } from "node:path";
 import type { Diagnostic } from "../core/diagnostic.ts";
+import type { RuleRecord } from "../core/rule.ts";
+import type { ReadOptions, RepositoryContent } from "./types.ts";
+import { listFiles } from "./walk.ts";
 
 /**
  * Turns a rule file name into a URL slug: the name without its extension,
@@ -53,4 +56,48 @@ export function hasTopLevelKey(text: string, keys: readonly string[]): boolean {
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function isFolder(path: string): boolean {
+  return existsSync(path) && statSync(path).isDirectory();
+}
+
+/**
+ * Whether one of the first YAML files under `folder` has one of `keys` at
+ * its top level. Detection samples a few files instead of reading them all.
+ */
+export function sampleHasKey(folder: string, keys: readonly string[]): boolean {
+  if (!isFolder(folder)) return false;
+  const sample = listFiles(folder, [".yml", ".yaml"]).slice(0, 20);
+  return sample.some((file) => {
+    const { text } = readText(file);
+    return text !== undefined && hasTopLevelKey(text, keys);
+  });
+}
+
+/**
+ * Reads every YAML file under `folder` with `readFile`, one rule file at a
+ * time, and counts the files that yield neither a rule nor a diagnostic as
+ * skipped.
+ */
+export function readYamlRuleFiles(
+  folder: string,
+  readFile: (file: string) => {
+    rules: RuleRecord[];
+    diagnostics: Diagnostic[];
+  },
+  options?: ReadOptions,
+): RepositoryContent {
+  const diagnostics: Diagnostic[] = [];
+  const files = listFiles(folder, [".yml", ".yaml"], diagnostics);
+  const rules: RuleRecord[] = [];
+  let skipped = 0;
+  files.forEach((file, index) => {
+    const result = readFile(file);
+    rules.push(...result.rules);
+    diagnostics.push(...result.diagnostics);
+    if (result.rules.length === 0 && result.diagnostics.length === 0) skipped++;
+    options?.onFile?.(index + 1, files.length);
+  });
+  return { rules, skipped, diagnostics };
 }

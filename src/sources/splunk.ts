@@ -1,13 +1,14 @@
-import { existsSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Diagnostic } from "../core/diagnostic.ts";
 import type { RuleRecord } from "../core/rule.ts";
 import { loadMacroDirectory } from "../languages/spl/macros.ts";
 import {
-  hasTopLevelKey,
+  isFolder,
   isRecord,
   readText,
+  readYamlRuleFiles,
   repositoryPath,
+  sampleHasKey,
   slugFromFile,
 } from "./common.ts";
 import type {
@@ -15,7 +16,6 @@ import type {
   RepositoryReader,
   ReadOptions,
 } from "./types.ts";
-import { listFiles } from "./walk.ts";
 import {
   asString,
   asStringList,
@@ -43,35 +43,22 @@ export const splunkReader: RepositoryReader = {
   kind: "splunk",
 
   detect(root) {
-    const detections = join(root, "detections");
-    if (!isFolder(detections)) return false;
-    const sample = listFiles(detections, [".yml", ".yaml"]).slice(0, 20);
-    return sample.some((file) => {
-      const { text } = readText(file);
-      return text !== undefined && hasTopLevelKey(text, ["search"]);
-    });
+    return sampleHasKey(join(root, "detections"), ["search"]);
   },
 
   read(root, options?: ReadOptions): RepositoryContent {
-    const diagnostics: Diagnostic[] = [];
     const detections = join(root, "detections");
     const folder = isFolder(detections) ? detections : root;
-    const files = listFiles(folder, [".yml", ".yaml"], diagnostics);
-    const rules: RuleRecord[] = [];
-    let skipped = 0;
-    files.forEach((file, index) => {
-      const result = readDetectionFile(file, root);
-      rules.push(...result.rules);
-      diagnostics.push(...result.diagnostics);
-      if (result.rules.length === 0 && result.diagnostics.length === 0)
-        skipped++;
-      options?.onFile?.(index + 1, files.length);
-    });
+    const content = readYamlRuleFiles(
+      folder,
+      (file) => readDetectionFile(file, root),
+      options,
+    );
     const macroFolder = join(root, "macros");
-    if (!isFolder(macroFolder)) return { rules, skipped, diagnostics };
+    if (!isFolder(macroFolder)) return content;
     const macros = loadMacroDirectory(macroFolder);
-    diagnostics.push(...macros.diagnostics);
-    return { rules, skipped, diagnostics, macros: macros.value };
+    content.diagnostics.push(...macros.diagnostics);
+    return { ...content, macros: macros.value };
   },
 
   readFile(file) {
@@ -153,8 +140,4 @@ function toRule(
     bodyFormat: "yaml",
     diagnostics: [],
   };
-}
-
-function isFolder(path: string): boolean {
-  return existsSync(path) && statSync(path).isDirectory();
 }
