@@ -59,5 +59,7 @@ export interface RuleSummary {
 export interface CatalogReader {
   listRules(filter?: { source?: SourceKind; text?: string }): RuleSummary[];
   getRule(slug: string): CatalogEntry | undefined;
+  /** Rules that declare this id; ids repeat in some repositories. */
+  findRulesById(id: string): RuleSummary[];
   close(): void;
 }

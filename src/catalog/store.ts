@@ -22,6 +22,7 @@ CREATE TABLE rules (
   entry TEXT NOT NULL
 );
 CREATE INDEX rules_source ON rules (source);
+CREATE INDEX rules_id ON rules (id);
 CREATE TABLE techniques (
   slug TEXT NOT NULL REFERENCES rules (slug),
   technique_id TEXT NOT NULL,
@@ -279,6 +280,14 @@ export function openCatalog(
           `SELECT ${summaryColumns} FROM rules ${where} ORDER BY source, title, slug`,
         )
         .all(...parameters) as RuleRow[];
+      return rows.map(toSummary);
+    },
+    findRulesById(id) {
+      const rows = db
+        .prepare(
+          `SELECT ${summaryColumns} FROM rules WHERE id = ? ORDER BY slug`,
+        )
+        .all(id) as RuleRow[];
       return rows.map(toSummary);
     },
     getRule(slug) {

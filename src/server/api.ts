@@ -14,7 +14,8 @@ const RULES_PATH = "/api/rules";
  * Handles a read-only API request. Routes:
  * - `/api/rules`, with optional `source` (a source kind) and `q` (text):
  *   `{ count, rules }` with one `RuleSummary` per rule;
- * - `/api/rules/:slug`: the rule's `CatalogEntry`.
+ * - `/api/rules/:slug`: the rule's `CatalogEntry`; a rule id works too,
+ *   and an id that several rules declare answers 300 with their summaries.
  * Errors are `{ error }` with status 400 or 404.
  */
 export function handleApi(
@@ -62,8 +63,24 @@ function getRule(catalog: CatalogReader, encodedSlug: string): ApiResponse {
   }
 
   const entry = catalog.getRule(slug);
-  if (!entry) return notFound(`No rule with slug ${JSON.stringify(slug)}.`);
-  return { status: 200, body: entry };
+  if (entry) return { status: 200, body: entry };
+
+  // Rule ids work too, but some repositories reuse an id, so a shared id
+  // lists its rules instead of picking one.
+  const matches = catalog.findRulesById(slug);
+  if (matches.length === 1) {
+    return { status: 200, body: catalog.getRule(matches[0]!.slug) };
+  }
+  if (matches.length > 1) {
+    return {
+      status: 300,
+      body: {
+        error: `${matches.length} rules declare the id ${JSON.stringify(slug)}; request one by its slug.`,
+        rules: matches,
+      },
+    };
+  }
+  return notFound(`No rule with slug or id ${JSON.stringify(slug)}.`);
 }
 
 function isSourceKind(value: string): value is SourceKind {

@@ -268,7 +268,14 @@ describe("server over a SQLite catalog", () => {
     const response = await fetch(`${server.url}api/rules/splunk-missing`);
     assert.equal(response.status, 404);
     const body = (await response.json()) as { error: string };
-    assert.equal(body.error, 'No rule with slug "splunk-missing".');
+    assert.equal(body.error, 'No rule with slug or id "splunk-missing".');
+  });
+
+  test("API finds a rule by its id", async () => {
+    const response = await fetch(`${server.url}api/rules/90001.00001`);
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as { rule: { slug: string } };
+    assert.equal(body.rule.slug, "armory-port_scanner_execution_powershell");
   });
 
   test("API rejects unsafe slugs", async () => {
@@ -340,6 +347,9 @@ describe("server lifecycle", () => {
       },
       getRule() {
         return undefined;
+      },
+      findRulesById() {
+        return [];
       },
       close() {},
     };
