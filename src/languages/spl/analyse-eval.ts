@@ -57,10 +57,10 @@ export function analyseEval(
         return opaque(node, inner);
       case "binary":
         if (node.operator === "AND" || node.operator === "OR") {
-          return combine(node.operator === "AND" ? "and" : "or", [
-            visit(node.left, inner),
-            visit(node.right, inner),
-          ]);
+          return combine(
+            node.operator === "AND" ? "and" : "or",
+            chainOperands(node).map((operand) => visit(operand, inner)),
+          );
         }
         if (node.operator === "LIKE") {
           return like(builder, node.left, node.right, node, inner);
@@ -115,30 +115,53 @@ function literalText(node: EvalExpression): string | undefined {
   return undefined;
 }
 
-/** Field names an expression reads. */
-function fieldsOf(node: EvalExpression, into: string[] = []): string[] {
-  switch (node.type) {
-    case "field":
-      into.push(node.name);
-      break;
-    case "binary":
-      fieldsOf(node.left, into);
-      fieldsOf(node.right, into);
-      break;
-    case "unary":
-      fieldsOf(node.operand, into);
-      break;
-    case "group":
-      fieldsOf(node.expression, into);
-      break;
-    case "call":
-      for (const argument of node.arguments) fieldsOf(argument, into);
-      break;
-    case "in":
-      fieldsOf(node.operand, into);
-      break;
+/**
+ * Returns the operands of a chain of one operator in order: a, b and c for
+ * `a AND b AND c`. The parser builds such chains left-deep, so walking one
+ * of thousands of conditions recursively would overflow the stack.
+ */
+function chainOperands(node: EvalBinary): EvalExpression[] {
+  const operands: EvalExpression[] = [];
+  const pending: EvalExpression[] = [node];
+  while (pending.length > 0) {
+    const current = pending.pop()!;
+    if (current.type === "binary" && current.operator === node.operator) {
+      pending.push(current.right, current.left);
+    } else {
+      operands.push(current);
+    }
   }
-  return into;
+  return operands;
+}
+
+/** Field names an expression reads, found without recursion. */
+function fieldsOf(root: EvalExpression): string[] {
+  const fields: string[] = [];
+  const pending: EvalExpression[] = [root];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    switch (node.type) {
+      case "field":
+        fields.push(node.name);
+        break;
+      case "binary":
+        pending.push(node.left, node.right);
+        break;
+      case "unary":
+        pending.push(node.operand);
+        break;
+      case "group":
+        pending.push(node.expression);
+        break;
+      case "call":
+        pending.push(...node.arguments);
+        break;
+      case "in":
+        pending.push(node.operand);
+        break;
+    }
+  }
+  return fields;
 }
 
 function comparison(
