@@ -64,12 +64,16 @@ export interface BuildSummary {
     kind: SourceKind;
     rules: number;
     skipped: number;
+    /** Files that could not be read as rules, such as invalid YAML. */
+    failed: number;
   }>;
   rulesRead: number;
   /** Rules whose query was analysed by a language analyser. */
   rulesAnalysed: number;
   rulesWithErrors: number;
   filesSkipped: number;
+  /** Rule files left out of the catalog because they could not be read. */
+  filesFailed: number;
   /** Diagnostic counts by `severity code`, such as `error spl-unbalanced-quote`. */
   diagnosticsByKind: Record<string, number>;
   reportFile: string;
@@ -99,6 +103,7 @@ export function buildCatalog(options: BuildOptions): BuildSummary {
   const macros: MacroLibrary = new Map(options.macros ?? []);
   const summary: BuildSummary["repositories"] = [];
   let skipped = 0;
+  let failed = 0;
 
   repositories.forEach(({ root, reader }, index) => {
     const label = `${reader.kind} ${basename(root)} (${index + 1}/${repositories.length})`;
@@ -109,6 +114,8 @@ export function buildCatalog(options: BuildOptions): BuildSummary {
     rules.push(...content.rules);
     diagnostics.push(...content.diagnostics);
     skipped += content.skipped;
+    const failedFiles = filesWithErrors(content.diagnostics);
+    failed += failedFiles;
     for (const [name, overloads] of content.macros ?? []) {
       if (!macros.has(name)) macros.set(name, overloads);
     }
@@ -117,8 +124,19 @@ export function buildCatalog(options: BuildOptions): BuildSummary {
       kind: reader.kind,
       rules: content.rules.length,
       skipped: content.skipped,
+      failed: failedFiles,
     });
   });
+  if (rules.length === 0) {
+    // Replacing a catalog with an empty one is almost always a mistaken
+    // path, so the previous catalog stays.
+    throw new BuildError(
+      `No rules found in ${options.inputs.join(", ")}; the catalog was not replaced.` +
+        (diagnostics.length > 0
+          ? ` First problem: ${formatDiagnostic(diagnostics[0]!)}`
+          : ""),
+    );
+  }
 
   assignUniqueSlugs(rules);
   const analysed = rules.map((rule, index) => {
@@ -157,6 +175,7 @@ export function buildCatalog(options: BuildOptions): BuildSummary {
       ),
     ).length,
     filesSkipped: skipped,
+    filesFailed: failed,
     diagnosticsByKind: countByKind(diagnostics),
     reportFile,
     durationMs: 0,
@@ -338,6 +357,19 @@ function writeAtomically(
   if (hadPrevious) rmSync(previous, { recursive: true, force: true });
 }
 
+/**
+ * Counts files with an error diagnostic among a reader's file-level
+ * diagnostics; a rule's own problems stay on the rule and are not here.
+ */
+function filesWithErrors(diagnostics: readonly Diagnostic[]): number {
+  const files = new Set<string>();
+  for (const diagnostic of diagnostics) {
+    if (diagnostic.severity === "error" && diagnostic.file)
+      files.add(diagnostic.file);
+  }
+  return files.size;
+}
+
 function countByKind(
   diagnostics: readonly Diagnostic[],
 ): Record<string, number> {
@@ -358,12 +390,13 @@ function formatReport(
     `rules read: ${summary.rulesRead}`,
     `rules analysed: ${summary.rulesAnalysed}`,
     `rules with errors: ${summary.rulesWithErrors}`,
-    `files skipped: ${summary.filesSkipped}`,
+    `files skipped (not rules): ${summary.filesSkipped}`,
+    `rule files that could not be read: ${summary.filesFailed}`,
     ``,
     `repositories:`,
     ...summary.repositories.map(
       (repository) =>
-        `  ${repository.kind} ${repository.path}: ${repository.rules} rules, ${repository.skipped} files skipped`,
+        `  ${repository.kind} ${repository.path}: ${repository.rules} rules, ${repository.skipped} files skipped, ${repository.failed} files unreadable`,
     ),
     ``,
     `diagnostics by kind:`,

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { BuildError, buildCatalog } from "../catalog/build.ts";
 import { formatDiagnostic } from "../core/diagnostic.ts";
@@ -7,11 +8,16 @@ import { SOURCE_KINDS, type SourceKind } from "../core/rule.ts";
 import type { MacroLibrary } from "../languages/registry.ts";
 import { loadMacroDirectory } from "../languages/spl/macros.ts";
 import { registerAll } from "../setup.ts";
-import { ExplainError, runExplain } from "./explain.ts";
+import { runExplain } from "./explain.ts";
 import { createProgressDisplay } from "./progress.ts";
 import { runServe } from "./serve.ts";
 
 const logger = createLogger();
+
+function packageVersion(): string {
+  const url = new URL("../../package.json", import.meta.url);
+  return (JSON.parse(readFileSync(url, "utf8")) as { version: string }).version;
+}
 
 function parseSource(value: string): SourceKind {
   if (!(SOURCE_KINDS as readonly string[]).includes(value)) {
@@ -51,7 +57,8 @@ const sourceOption = (description: string) =>
 const program = new Command()
   .name("ruleatlas")
   .description("Build, serve and explain a catalog of detection rules.")
-  .showHelpAfterError();
+  .version(packageVersion(), "-V, --version", "print the RuleAtlas version")
+  .showHelpAfterError("(run with --help for usage)");
 
 program
   .command("build")
@@ -75,7 +82,7 @@ program
       dirs: string[],
       options: { out: string; source?: SourceKind; macros?: string },
     ) => {
-      logger.info({ inputs: dirs, out: options.out }, "build started");
+      logger.info(`build started: ${dirs.join(" ")} into ${options.out}`);
       const progress = createProgressDisplay();
       let summary;
       try {
@@ -98,13 +105,14 @@ program
           rulesAnalysed: summary.rulesAnalysed,
           rulesWithErrors: summary.rulesWithErrors,
           filesSkipped: summary.filesSkipped,
+          filesFailed: summary.filesFailed,
           seconds: Math.round(summary.durationMs / 100) / 10,
         },
         "build finished",
       );
       for (const repository of summary.repositories) {
         logger.info(
-          `${repository.kind} ${repository.path}: ${repository.rules} rules read, ${repository.skipped} files skipped`,
+          `${repository.kind} ${repository.path}: ${repository.rules} rules read, ${repository.skipped} files skipped, ${repository.failed} files unreadable`,
         );
       }
       const kinds = Object.entries(summary.diagnosticsByKind).sort(
@@ -173,10 +181,15 @@ program
 
 registerAll();
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof BuildError || error instanceof ExplainError) {
-    logger.error(error.message);
+  // Failures are reported as one line; the stack trace is for debugging
+  // (RULEATLAS_LOG=debug) because these are almost always bad input.
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "EADDRINUSE") {
+    logger.error(`${message}: the port is in use; choose another with --port.`);
   } else {
-    logger.error({ err: error }, "command failed");
+    logger.error(message);
   }
+  logger.debug({ err: error }, "failure details");
   process.exitCode = 1;
 });

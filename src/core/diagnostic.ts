@@ -45,10 +45,13 @@ export function formatDiagnostic(diagnostic: Diagnostic): string {
     parts.push(`${diagnostic.span.line}:${diagnostic.span.column}:`);
   }
   parts.push(`${diagnostic.severity} [${diagnostic.code}]`);
-  if (diagnostic.ruleId !== undefined) {
-    const title = diagnostic.ruleTitle ? ` "${diagnostic.ruleTitle}"` : "";
-    parts.push(`rule ${diagnostic.ruleId}${title}:`);
-  }
+  const rule = [
+    diagnostic.ruleId,
+    diagnostic.ruleTitle && `"${diagnostic.ruleTitle}"`,
+  ]
+    .filter((part) => part)
+    .join(" ");
+  if (rule !== "") parts.push(`rule ${rule}:`);
   parts.push(diagnostic.message);
   return parts.join(" ");
 }

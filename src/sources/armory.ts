@@ -81,7 +81,7 @@ function toRule(
 ): RuleRecord {
   const diagnostics: Diagnostic[] = [];
   const id = asString(data.id) ?? "";
-  const title = asString(data.title) ?? basename(file);
+  const title = asString(data.title)?.trim() || basename(file);
   const format = asString(data.logic_format) ?? "";
   const language = LOGIC_FORMATS[format.toLowerCase()];
   const query = asString(data.logic) ?? "";

@@ -102,7 +102,7 @@ function toRule(
   root: string,
 ): RuleRecord {
   const tags = isRecord(data.tags) ? data.tags : {};
-  const title = asString(data.name) ?? basename(file);
+  const title = asString(data.name)?.trim() || basename(file);
   const shownTags: Record<string, string[]> = {};
   for (const key of SHOWN_TAGS) {
     const values = asStringList(tags[key]);

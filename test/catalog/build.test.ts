@@ -1,10 +1,11 @@
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import {
   existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,9 +19,18 @@ const fixtures = fileURLToPath(
 );
 const inputs = [join(fixtures, "armory"), join(fixtures, "security_content")];
 
+const temporaryFolders: string[] = [];
+
 function temporaryFolder(): string {
-  return mkdtempSync(join(tmpdir(), "ruleatlas-build-"));
+  const folder = mkdtempSync(join(tmpdir(), "ruleatlas-build-"));
+  temporaryFolders.push(folder);
+  return folder;
 }
+
+after(() => {
+  for (const folder of temporaryFolders)
+    rmSync(folder, { recursive: true, force: true });
+});
 
 test("build writes database and report", () => {
   const outDir = join(temporaryFolder(), "atlas");
@@ -107,5 +117,29 @@ test("build rejects a folder without repositories", () => {
         outDir: join(temporaryFolder(), "atlas"),
       }),
     /No rule repository recognised/,
+  );
+});
+
+test("build of no rules keeps the catalog", () => {
+  const outDir = join(temporaryFolder(), "atlas");
+  buildCatalog({ inputs, outDir });
+  const before = readFileSync(join(outDir, "catalog.db"));
+  const empty = temporaryFolder();
+  assert.throws(
+    () => buildCatalog({ inputs: [empty], outDir, source: "armory" }),
+    /No rules found in .*; the catalog was not replaced/,
+  );
+  assert.deepEqual(readFileSync(join(outDir, "catalog.db")), before);
+});
+
+test("build counts unreadable rule files", () => {
+  const summary = buildCatalog({
+    inputs,
+    outDir: join(temporaryFolder(), "atlas"),
+  });
+  assert.equal(summary.filesFailed, 1);
+  assert.deepEqual(
+    summary.repositories.map((repository) => repository.failed),
+    [1, 0],
   );
 });

@@ -1,12 +1,25 @@
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runExplain } from "../../src/cli/explain.ts";
 import { registerAll } from "../../src/setup.ts";
+
+const temporaryFolders: string[] = [];
+
+function temporaryFolder(prefix: string): string {
+  const folder = mkdtempSync(join(tmpdir(), prefix));
+  temporaryFolders.push(folder);
+  return folder;
+}
+
+after(() => {
+  for (const folder of temporaryFolders)
+    rmSync(folder, { recursive: true, force: true });
+});
 
 const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
 const fixtures = join(projectRoot, "test/fixtures/sources");
@@ -84,7 +97,7 @@ test("explain without --language fails with one line", () => {
 });
 
 test("build of a missing folder fails with one line", () => {
-  const out = join(mkdtempSync(join(tmpdir(), "ruleatlas-cli-")), "atlas");
+  const out = join(temporaryFolder("ruleatlas-cli-"), "atlas");
   const result = runCli(["build", join(fixtures, "nowhere"), "--out", out]);
   assert.equal(result.status, 1);
   assert.match(result.stderr, /Input folder not found/);
@@ -109,7 +122,7 @@ test("build rejects an unknown source", () => {
 });
 
 test("build writes a catalog and a report", () => {
-  const out = join(mkdtempSync(join(tmpdir(), "ruleatlas-cli-")), "atlas");
+  const out = join(temporaryFolder("ruleatlas-cli-"), "atlas");
   const result = runCli(["build", fixtures, "--out", out]);
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stderr, /build finished/);
@@ -120,7 +133,7 @@ test("build writes a catalog and a report", () => {
 });
 
 test("build with broken macros folder names it", () => {
-  const folder = mkdtempSync(join(tmpdir(), "ruleatlas-cli-"));
+  const folder = temporaryFolder("ruleatlas-cli-");
   writeFileSync(join(folder, "bad.yml"), "name: [unclosed\n");
   const result = runCli([
     "build",

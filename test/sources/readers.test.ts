@@ -1,7 +1,8 @@
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import {
   mkdtempSync,
+  rmSync,
   mkdirSync,
   symlinkSync,
   writeFileSync,
@@ -14,6 +15,19 @@ import { armoryReader } from "../../src/sources/armory.ts";
 import { splunkReader } from "../../src/sources/splunk.ts";
 import { detectReader, readRuleFile } from "../../src/sources/index.ts";
 
+const temporaryFolders: string[] = [];
+
+function temporaryFolder(prefix: string): string {
+  const folder = mkdtempSync(join(tmpdir(), prefix));
+  temporaryFolders.push(folder);
+  return folder;
+}
+
+after(() => {
+  for (const folder of temporaryFolders)
+    rmSync(folder, { recursive: true, force: true });
+});
+
 const fixtures = fileURLToPath(
   new URL("../fixtures/sources/", import.meta.url),
 );
@@ -23,7 +37,7 @@ const splunkRoot = join(fixtures, "security_content");
 test("detectReader recognises each layout", () => {
   assert.equal(detectReader(armoryRoot)?.kind, "armory");
   assert.equal(detectReader(splunkRoot)?.kind, "splunk");
-  const empty = mkdtempSync(join(tmpdir(), "ruleatlas-empty-"));
+  const empty = temporaryFolder("ruleatlas-empty-");
   assert.equal(detectReader(empty), undefined);
 });
 
@@ -101,7 +115,7 @@ test("readRuleFile picks the reader from the file's keys", () => {
 });
 
 test("readers skip links that leave the repository", () => {
-  const folder = mkdtempSync(join(tmpdir(), "ruleatlas-links-"));
+  const folder = temporaryFolder("ruleatlas-links-");
   const root = join(folder, "repo");
   cpSync(armoryRoot, root, { recursive: true });
   const outside = join(folder, "outside");
