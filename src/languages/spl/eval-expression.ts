@@ -146,7 +146,8 @@ class EvalParser {
     }
     return {
       type: "unary",
-      operator: token.value,
+      // where accepts `not` in any case, and the analysis reads `NOT`.
+      operator: token.kind === "word" ? "NOT" : token.value,
       operand,
       span: context.span(token.start, operand.span.end),
     };
