@@ -1,10 +1,11 @@
+import { statSync } from "node:fs";
 import Database from "better-sqlite3";
 import type { Diagnostic } from "../core/diagnostic.ts";
 import type { SourceKind } from "../core/rule.ts";
 import type { CatalogEntry, CatalogReader, RuleSummary } from "./entry.ts";
 
 /** Bumped whenever the tables below change shape. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -72,7 +73,7 @@ CREATE TABLE diagnostics (
   code TEXT NOT NULL,
   message TEXT NOT NULL
 );
-CREATE VIRTUAL TABLE rules_text USING fts5 (slug UNINDEXED, title, description, query);
+CREATE VIRTUAL TABLE rules_text USING fts5 (slug UNINDEXED, title, description, query, techniques);
 `;
 
 /** Writes a new catalog database. The caller owns the file and its folder. */
@@ -116,7 +117,7 @@ export class CatalogWriter {
       "INSERT INTO rule_references (slug, kind, name, status) VALUES (?, ?, ?, ?)",
     );
     const insertText = this.db.prepare(
-      "INSERT INTO rules_text (slug, title, description, query) VALUES (?, ?, ?, ?)",
+      "INSERT INTO rules_text (slug, title, description, query, techniques) VALUES (?, ?, ?, ?, ?)",
     );
     const insertAll = this.db.transaction((list: readonly CatalogEntry[]) => {
       for (const entry of list) {
@@ -192,11 +193,20 @@ export class CatalogWriter {
             reference.status ?? null,
           );
         }
+        // Technique ids, declared and current, and names make rules findable
+        // by `T1046` or `Network Service Discovery`.
+        const techniqueText = entry.techniques
+          .map(
+            (technique) =>
+              `${technique.declaredId} ${technique.id} ${technique.name}`,
+          )
+          .join(" ");
         insertText.run(
           rule.slug,
           rule.displayTitle,
           rule.description,
           rule.query,
+          techniqueText,
         );
       }
     });
@@ -314,4 +324,38 @@ export function openCatalog(
  */
 function ftsPhrase(text: string): string {
   return `"${text.replaceAll('"', '""')}"`;
+}
+
+/**
+ * Opens a built catalog and reopens it whenever the file at `path` is
+ * replaced, as a new build does by renaming a new catalog folder into
+ * place, so a running server never answers from a deleted database.
+ */
+export function openFollowingCatalog(path: string): CatalogReader {
+  let identity = fileIdentity(path);
+  let current = openCatalog(path);
+  const fresh = () => {
+    const now = fileIdentity(path);
+    if (now !== undefined && now !== identity) {
+      current.close();
+      current = openCatalog(path);
+      identity = now;
+    }
+    return current;
+  };
+  return {
+    listRules: (filter) => fresh().listRules(filter),
+    getRule: (slug) => fresh().getRule(slug),
+    findRulesById: (id) => fresh().findRulesById(id),
+    close: () => current.close(),
+  };
+}
+
+function fileIdentity(path: string): string | undefined {
+  try {
+    const stat = statSync(path);
+    return `${stat.dev}:${stat.ino}:${stat.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
 }

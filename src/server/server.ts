@@ -7,7 +7,7 @@ import {
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { CatalogReader } from "../catalog/entry.ts";
-import { openCatalog } from "../catalog/store.ts";
+import { openFollowingCatalog } from "../catalog/store.ts";
 import type { Logger } from "../core/logger.ts";
 import { html } from "../site/html.ts";
 import { handleApi } from "./api.ts";
@@ -60,6 +60,12 @@ export async function startServer(
 ): Promise<RunningServer> {
   const { logger } = options;
   const siteDir = path.resolve(options.dir, "site");
+  if (!existsSync(options.dir)) {
+    throw new Error(
+      `Catalog folder not found: ${options.dir}. Build it first with ` +
+        `"ruleatlas build DIR... --out ${options.dir}".`,
+    );
+  }
   if (!existsSync(siteDir) || !statSync(siteDir).isDirectory()) {
     throw new Error(
       `No site folder at ${siteDir}. Build the catalog first with ` +
@@ -132,7 +138,7 @@ function openCatalogIn(dir: string): CatalogReader {
         `"ruleatlas build DIR... --out ${dir}".`,
     );
   }
-  return openCatalog(dbPath);
+  return openFollowingCatalog(dbPath);
 }
 
 function listen(
