@@ -326,7 +326,9 @@ class SearchParser {
     if (following.kind === "operator" && COMPARISONS.has(following.value)) {
       return this.parseComparison(token, following);
     }
-    if (token.kind === "word" && following.kind === "word") {
+    // A quoted field name, as in `"result.status" IN (...)`, is read like
+    // a quoted field before `=`.
+    if (following.kind === "word") {
       if (following.value === "IN") {
         const afterField = following.start;
         context.next();
