@@ -3,6 +3,7 @@ import type {
   Analysis,
   LogicNode,
   Predicate,
+  Reference,
   SearchTerm,
   Stage,
 } from "../analysis/model.ts";
@@ -28,7 +29,8 @@ export function analysisSections(entry: CatalogEntry): SafeHtml {
     (term) => term.role === "exclusion",
   );
 
-  return html`${stagesSection(analysis.stages)} ${predicatesSection(indicators)}
+  return html`${stagesSection(analysis.stages, analysis.references)}
+  ${predicatesSection(indicators)}
   ${exclusionsSection(exclusions, excludedTerms)} ${thresholdsSection(entry)}
   ${logicSection(analysis)} ${indicatorsSection(entry)}
   ${searchTermsSection(analysis.searchTerms)} ${referencesSection(entry)}`;
@@ -97,11 +99,14 @@ function logicItem(analysis: Analysis, node: LogicNode): SafeHtml {
   }
 }
 
-function stagesSection(stages: readonly Stage[]): SafeHtml {
+function stagesSection(
+  stages: readonly Stage[],
+  references: readonly Reference[],
+): SafeHtml {
   const rows = stages.map((stage) => [
     stageNumber(stage.index),
     stageCommand(stage),
-    stageText(stage),
+    stageText(stage, references),
   ]);
   return section("stages", "Stages", table(["Stage", "Command", "Text"], rows));
 }
@@ -115,10 +120,24 @@ function stageCommand(stage: Stage): SafeHtml {
   return html`macro <code class="macro-name">${stage.macro.name}${args}</code>`;
 }
 
-function stageText(stage: Stage): SafeHtml {
+function stageText(stage: Stage, references: readonly Reference[]): SafeHtml {
   const text = html`<pre class="stage-text"><code>${stage.text}</code></pre>
     ${stageDetails(stage)}`;
   if (!stage.macro) return text;
+  const name = stage.macro.name;
+  const status = references.find(
+    (reference) =>
+      reference.kind === "macro" &&
+      reference.name === name &&
+      reference.stage === stage.index,
+  )?.status;
+  if (status === "tuning-hook") {
+    // Same wording as the macros table, so one macro has one status.
+    return html`${text}
+      <p class="expansion">
+        Expansion: ${missing(REFERENCE_STATUS.get("tuning-hook"))}
+      </p>`;
+  }
   if (stage.macro.expansion === undefined) {
     return html`${text}
       <p class="expansion">Expansion: ${missing("definition unknown")}</p>`;

@@ -51,7 +51,9 @@ export function valueCode(value: string): SafeHtml {
   if (value === "") {
     return html`<code class="empty-value" title="empty string">""</code>`;
   }
-  return html`<code>${value}</code>`;
+  // Leading and trailing spaces change what a value matches, so values
+  // keep their whitespace (see `code.value` in site.css).
+  return html`<code class="value">${value}</code>`;
 }
 
 /** Renders several values as code separated by commas. */

@@ -12,6 +12,7 @@ import {
   withQuery,
 } from "../../src/site/html.ts";
 import { isSafeSlug, slugProblem } from "../../src/site/slug.ts";
+import { valueCode } from "../../src/site/section.ts";
 
 test("escapeText escapes markup characters", () => {
   assert.equal(
@@ -157,4 +158,9 @@ test("slugProblem accepts catalog slugs", () => {
     assert.equal(slugProblem(slug), undefined, slug);
     assert.ok(isSafeSlug(slug));
   }
+});
+
+test("valueCode keeps surrounding spaces", () => {
+  const markup = String(valueCode(" +h "));
+  assert.ok(markup.includes('<code class="value"> +h </code>'), markup);
 });
