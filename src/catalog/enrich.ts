@@ -1,6 +1,6 @@
 import type { Analysis, EventCoverage } from "../analysis/model.ts";
 import type { RuleRecord } from "../core/rule.ts";
-import { resolveTechnique } from "../knowledge/attack.ts";
+import { resolveTactic, resolveTechnique } from "../knowledge/attack.ts";
 import { inferEventCoverage } from "../knowledge/coverage.ts";
 import { applyCanonicalFields } from "../knowledge/fields.ts";
 import { inferSigmaCoverage } from "../knowledge/sigma-logsource.ts";
@@ -14,13 +14,17 @@ import type { TechniqueRef } from "./entry.ts";
 export function enrichRule(
   rule: RuleRecord,
   analysis: Analysis,
-): { techniques: TechniqueRef[]; events: EventCoverage[] } {
+): { techniques: TechniqueRef[]; tactics: string[]; events: EventCoverage[] } {
   applyCanonicalFields(analysis, { language: analysis.language });
   const events =
     rule.source === "sigma"
       ? inferSigmaCoverage(rule, analysis)
       : inferEventCoverage(rule, analysis);
-  return { techniques: resolveTechniques(rule.techniques), events };
+  return {
+    techniques: resolveTechniques(rule.techniques),
+    tactics: resolveTactics(rule.tactics),
+    events,
+  };
 }
 
 /** Resolves declared ids, keeping one entry per current technique. */
@@ -34,4 +38,14 @@ function resolveTechniques(declared: readonly string[]): TechniqueRef[] {
     techniques.push(technique);
   }
   return techniques;
+}
+
+/** Resolves declared tactics to current names; unknown names are dropped. */
+function resolveTactics(declared: readonly string[]): string[] {
+  const names = new Set<string>();
+  for (const name of declared) {
+    const tactic = resolveTactic(name);
+    if (tactic) names.add(tactic.name);
+  }
+  return [...names];
 }

@@ -38,6 +38,12 @@ export interface CatalogEntry {
   rule: RuleRecord;
   analysis: Analysis;
   techniques: TechniqueRef[];
+  /**
+   * Current names of the tactics the rule declares itself (Sigma tactic
+   * tags, armory `tactic:technique` entries), in declared order; a tactic may
+   * appear here without any of the rule's techniques.
+   */
+  tactics?: string[];
   events: EventCoverage[];
   /** One row per indicator predicate and value, in predicate order. */
   indicators: IndicatorCount[];

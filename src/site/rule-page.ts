@@ -3,7 +3,14 @@ import type { RuleRecord } from "../core/rule.ts";
 import { findLanguage } from "../languages/registry.ts";
 import { analysisSections, diagnosticsSection } from "./analysis-sections.ts";
 import { orderTactics, sourceLabel, techniqueLabel } from "./format.ts";
-import { html, link, sitePath, withQuery, type SafeHtml } from "./html.ts";
+import {
+  html,
+  link,
+  sitePath,
+  withQuery,
+  type HtmlValue,
+  type SafeHtml,
+} from "./html.ts";
 import { renderDocument, type SiteInfo } from "./layout.ts";
 import { missing, section, table } from "./section.ts";
 
@@ -17,8 +24,9 @@ export function renderRulePage(entry: CatalogEntry, info: SiteInfo): string {
     <h1 id="title">${rule.displayTitle || rule.title || rule.id}</h1>
     ${descriptionSection(rule)}
     ${metadataSection(rule, entry.analysis.language)}
-    ${attackSection(entry.techniques)} ${referencesSection(rule.references)}
-    ${eventsSection(entry)} ${ruleBodySection(rule)} ${analysisSections(entry)}
+    ${attackSection(entry.techniques, entry.tactics ?? [])}
+    ${referencesSection(rule.references)} ${eventsSection(entry)}
+    ${ruleBodySection(rule)} ${analysisSections(entry)}
     ${diagnosticsSection(entry)}`;
 
   return renderDocument({
@@ -102,11 +110,23 @@ function logsourceText(rule: RuleRecord): string | undefined {
   return joined(parts);
 }
 
-function attackSection(techniques: readonly TechniqueRef[]): SafeHtml {
-  const rows = orderTactics(techniques).map((tactic) => [
+function attackSection(
+  techniques: readonly TechniqueRef[],
+  declaredTactics: readonly string[],
+): SafeHtml {
+  const rows: HtmlValue[][] = orderTactics(techniques).map((tactic) => [
     tactic,
     techniqueList(techniques.filter((t) => t.tactics.includes(tactic))),
   ]);
+  const covered = new Set(techniques.flatMap((t) => t.tactics));
+  for (const tactic of declaredTactics) {
+    if (!covered.has(tactic)) {
+      rows.push([
+        tactic,
+        missing("declared without a technique of this tactic"),
+      ]);
+    }
+  }
   const withoutTactic = techniques.filter((t) => t.tactics.length === 0);
   if (withoutTactic.length > 0) {
     rows.push([missing("no tactic known"), techniqueList(withoutTactic)]);
@@ -128,7 +148,8 @@ function techniqueList(techniques: readonly TechniqueRef[]): SafeHtml {
     const declared =
       technique.declaredId !== technique.id
         ? html` <span class="declared"
-            >(declared as ${technique.declaredId})</span
+            >(the rule declares ${technique.declaredId}, which ATT&CK replaced
+            with this technique)</span
           >`
         : undefined;
     return html`<li>${techniqueLabel(technique)}${flag}${declared}</li>`;

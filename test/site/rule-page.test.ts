@@ -84,7 +84,10 @@ test("rule page ATT&CK table names techniques", () => {
     /^T1059\.001 Command and Scripting Interpreter: PowerShell/,
   );
   assert.match(rows[1][1], /revoked/);
-  assert.match(rows[1][1], /declared as T1086/);
+  assert.match(
+    rows[1][1],
+    /the rule declares T1086, which ATT&CK replaced with this technique/,
+  );
 });
 
 test("rule page links http references only", () => {
@@ -154,7 +157,10 @@ test("rule page shows stage grouping", () => {
 test("rule page names macro stages", () => {
   const rows = tableRows(sectionOf(scanner, "stages"));
   assert.equal(rows[3][1], "macro port_scanner_execution_filter");
-  assert.match(rows[3][2], /Expansion: tuning hook \(empty, for local exclusions\)/);
+  assert.match(
+    rows[3][2],
+    /Expansion: tuning hook \(empty, for local exclusions\)/,
+  );
   assert.equal(rows[4][1], "macro security_content_ctime(firstTime)");
   assert.match(
     rows[4][2],
@@ -285,4 +291,14 @@ test("rule page logic shows the boolean tree", () => {
   assert.doesNotMatch(text, /NOT NOT/);
   assert.match(text, /not analysed: `get_endpoint_data`/);
   assert.match(text, /threshold count > 10/);
+});
+
+test("rule page shows declared tactics without techniques", () => {
+  const entry = loadEntry("armory-port-scanner");
+  entry.tactics = ["Discovery", "Impact"];
+  const page = renderRulePage(entry, INFO);
+  const rows = tableRows(sectionOf(page, "attack"));
+  const impact = rows.find((row) => row[0] === "Impact");
+  assert.ok(impact, "Impact row present");
+  assert.equal(impact[1], "declared without a technique of this tactic");
 });
