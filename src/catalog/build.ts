@@ -152,7 +152,7 @@ export function buildCatalog(options: BuildOptions): BuildSummary {
     analysed.map(({ rule, analysis }) => ({
       slug: rule.slug,
       source: rule.source,
-      predicates: analysis.predicates,
+      analysis,
     })),
   );
   const entries: CatalogEntry[] = analysed.map((item) => ({

@@ -21,7 +21,7 @@ export interface TechniqueRef {
 
 /** How many rules in the catalog share one indicator. */
 export interface IndicatorCount {
-  /** The field as the rule writes it, such as `EventCode`. */
+  /** The field as the rule writes it, such as `EventCode`; empty for a search term. */
   field: string;
   /** The field in the common schema, when known; counts use it. */
   canonicalField?: string;

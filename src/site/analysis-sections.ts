@@ -284,7 +284,9 @@ function indicatorsSection(entry: CatalogEntry): SafeHtml {
           ? missing("any value")
           : valueCode(indicator.value);
       return [
-        html`<code>${indicator.field}</code>`,
+        indicator.field === ""
+          ? missing("raw event text")
+          : html`<code>${indicator.field}</code>`,
         indicator.canonicalField
           ? html`<code>${indicator.canonicalField}</code>`
           : missing("not mapped"),
