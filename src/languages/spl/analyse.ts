@@ -378,6 +378,10 @@ class PipelineAnalyser implements SearchHooks, EvalHooks {
       if (commands) stage.macro.expansion = commands.text;
     }
     if (!commands) {
+      if (status === "unknown" && dropsObjectName(call)) {
+        renameObjectFields(call.arguments[0], scope.computed);
+        return NO_FILTER;
+      }
       const logic = this.unexpanded(call, status, scope);
       return { filters: logic.type !== "true", logic };
     }
@@ -465,4 +469,26 @@ class PipelineAnalyser implements SearchHooks, EvalHooks {
       scope.callSpan ?? call.span,
     );
   }
+}
+
+/**
+ * True for `drop_dm_object_name(X)`, which strips the `X.` prefix from the
+ * field names tstats returns and filters nothing. Rule repositories call it
+ * without shipping its definition, so it is recognised by name.
+ */
+function dropsObjectName(call: MacroCall): boolean {
+  return call.name === "drop_dm_object_name" && call.arguments.length === 1;
+}
+
+/** Applies `rename X.* AS *` to the computed fields. */
+function renameObjectFields(argument: string, computed: Set<string>): void {
+  const prefix = `${unquote(argument.trim())}.`;
+  for (const field of [...computed]) {
+    if (field.startsWith(prefix)) computed.add(field.slice(prefix.length));
+  }
+}
+
+function unquote(text: string): string {
+  const quoted = text.length >= 2 && text.startsWith('"') && text.endsWith('"');
+  return quoted ? text.slice(1, -1) : text;
 }
