@@ -62,6 +62,15 @@ export function runExplain(
       `  id: ${rule.id || "(none)"}`,
     ];
     if (rule.language) lines.push(`  language: ${rule.language}`);
+    // Analysis positions count from the start of the query text, which is
+    // not the start of the file for a query embedded in YAML.
+    const start =
+      rule.queryLine === undefined
+        ? ""
+        : ` (the query starts at line ${rule.queryLine} of the file)`;
+    lines.push(
+      `  positions: line:column within the query${start}; diagnostics give file positions`,
+    );
     for (const technique of techniques) {
       const flag = technique.status
         ? ` (${technique.status}: declared ${technique.declaredId})`
