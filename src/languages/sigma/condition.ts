@@ -46,6 +46,13 @@ interface Token {
 const KEYWORDS = new Set(["and", "or", "not", "of", "them", "all", "1", "any"]);
 
 /**
+ * The maximum nesting of parentheses and `not`s. The parser and the
+ * analysis recurse once per level, so a hostile condition could otherwise
+ * exhaust the stack. Rules in SigmaHQ nest a few levels.
+ */
+export const MAX_CONDITION_DEPTH = 100;
+
+/**
  * Parses one condition string. `offsetOf` maps an index in `text` to an
  * offset in the text that `lines` indexes, because the YAML source of a
  * folded or quoted scalar differs from its value.
@@ -62,6 +69,9 @@ export function parseCondition(
 class ConditionParser {
   private readonly tokens: Token[];
   private position = 0;
+  private depth = 0;
+  /** Set once the condition nests too deeply; the parser then stops reporting. */
+  private abandoned = false;
   readonly diagnostics: Diagnostic[] = [];
 
   constructor(
@@ -128,8 +138,10 @@ class ConditionParser {
   private parseNot(): ConditionNode {
     const token = this.peek();
     if (this.isWord("not")) {
+      if (!this.enter()) return this.abandon(token);
       this.position++;
       const operand = this.parseNot();
+      this.depth--;
       const start = this.lines.span(
         this.offsetOf(token.start),
         operand.span.end,
@@ -137,6 +149,32 @@ class ConditionParser {
       return { type: "not", operand, span: start };
     }
     return this.parseOf();
+  }
+
+  /** Counts one more nesting level; false when that is one too many. */
+  private enter(): boolean {
+    if (this.depth >= MAX_CONDITION_DEPTH) return false;
+    this.depth++;
+    return true;
+  }
+
+  /** Reports a condition that nests too deeply and skips the rest of it. */
+  private abandon(token: Token): ConditionNode {
+    if (!this.abandoned) {
+      this.error(
+        token.start,
+        token.end,
+        "sigma-condition-depth",
+        `condition nests parentheses and \`not\` more than ${MAX_CONDITION_DEPTH} levels deep`,
+      );
+      this.abandoned = true;
+    }
+    this.position = this.tokens.length - 1;
+    return {
+      type: "identifier",
+      name: "",
+      span: this.tokenSpan(token.start, token.end),
+    };
   }
 
   private parseOf(): ConditionNode {
@@ -183,8 +221,10 @@ class ConditionParser {
   private parsePrimary(): ConditionNode {
     const token = this.peek();
     if (token.kind === "(") {
+      if (!this.enter()) return this.abandon(token);
       this.position++;
       const inner = this.parseOr();
+      this.depth--;
       const close = this.peek();
       if (close.kind !== ")") {
         this.error(
@@ -306,6 +346,7 @@ class ConditionParser {
     code: string,
     message: string,
   ): void {
+    if (this.abandoned) return;
     this.diagnostics.push({
       severity,
       code,
