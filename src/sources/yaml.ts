@@ -27,7 +27,21 @@ export function parseYamlFile(
   const lineCounter = new LineCounter();
   const diagnostics: Diagnostic[] = [];
   const documents: YamlDocument[] = [];
-  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  let parsed;
+  try {
+    parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  } catch (error) {
+    // The YAML parser recurses per nesting level and can exhaust the stack.
+    diagnostics.push({
+      severity: "error",
+      code: "yaml-syntax",
+      message: `Cannot parse the YAML: ${firstLine((error as Error).message)}. Nest the file's YAML less deeply.`,
+      file,
+      line: 1,
+      column: 1,
+    });
+    return { documents, diagnostics };
+  }
   const list = Array.isArray(parsed) ? parsed : [parsed];
   for (const document of list) {
     if (document.errors.length > 0) {
@@ -45,8 +59,31 @@ export function parseYamlFile(
       continue;
     }
     const [start, , end] = document.range;
+    // toJS throws on aliases that expand past maxAliasCount (an alias bomb),
+    // and an alias inside its own anchor gives a cyclic value. Both leave the
+    // document out.
+    let data: unknown;
+    let problem: string | undefined;
+    try {
+      data = document.toJS({ maxAliasCount: 100 });
+      if (isCyclic(data)) problem = "an alias names a collection it is inside";
+    } catch (error) {
+      problem = firstLine((error as Error).message);
+    }
+    if (problem !== undefined) {
+      const position = lineCounter.linePos(start);
+      diagnostics.push({
+        severity: "error",
+        code: "yaml-aliases",
+        message: `Cannot expand the document's YAML aliases: ${problem}. Write the values out instead of using aliases.`,
+        file,
+        line: position.line,
+        column: position.col,
+      });
+      continue;
+    }
     documents.push({
-      data: document.toJS({ maxAliasCount: 100 }),
+      data,
       document,
       lineCounter,
       text: text.slice(start, end),
@@ -107,6 +144,34 @@ export function asStringList(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap((item) => asStringList(item));
   const text = asString(value);
   return text === undefined || text.trim() === "" ? [] : [text];
+}
+
+/** Returns whether a value from toJS contains itself; walks without recursion. */
+function isCyclic(root: unknown): boolean {
+  const open = new Set<object>();
+  const done = new Set<object>();
+  const stack: { value: object; leaving: boolean }[] = [];
+  if (typeof root === "object" && root !== null)
+    stack.push({ value: root, leaving: false });
+  while (stack.length > 0) {
+    const { value, leaving } = stack.pop()!;
+    if (leaving) {
+      open.delete(value);
+      done.add(value);
+      continue;
+    }
+    if (done.has(value)) continue;
+    open.add(value);
+    stack.push({ value, leaving: true });
+    const children =
+      value instanceof Map ? [...value.values()] : Object.values(value);
+    for (const child of children) {
+      if (typeof child !== "object" || child === null) continue;
+      if (open.has(child)) return true;
+      if (!done.has(child)) stack.push({ value: child, leaving: false });
+    }
+  }
+  return false;
 }
 
 function firstLine(message: string): string {

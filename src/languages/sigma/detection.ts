@@ -20,6 +20,14 @@ import type {
   SigmaSection,
 } from "./types.ts";
 
+/**
+ * How many YAML aliases a section may follow, and how deeply its lists may
+ * nest. An alias may name a list of aliases, so a few lines can expand to
+ * millions of values, or name the list it sits in and never end.
+ */
+const MAX_ALIASES = 100;
+const MAX_NESTING = 20;
+
 /** A condition string with the map from its indexes to query offsets. */
 export interface ConditionSource {
   text: string;
@@ -35,9 +43,11 @@ export interface ConditionSource {
 export class SectionReader {
   readonly diagnostics: Diagnostic[] = [];
   readonly key?: string;
+  /** Aliases followed so far; see MAX_ALIASES. */
+  private aliases = 0;
   readonly map?: YAMLMap;
   readonly keySpan: Span;
-  private readonly document: Document.Parsed;
+  private readonly document?: Document.Parsed;
 
   constructor(
     readonly query: string,
@@ -46,7 +56,19 @@ export class SectionReader {
   ) {
     const text = query.slice(section.start, section.end);
     this.keySpan = lines.span(section.start, section.start);
-    const document = parseDocument(text, { uniqueKeys: false });
+    let document: Document.Parsed;
+    try {
+      document = parseDocument(text, { uniqueKeys: false });
+    } catch (error) {
+      // The YAML parser recurses per nesting level and can exhaust the stack.
+      this.diagnostics.push({
+        severity: "error",
+        code: "sigma-yaml",
+        message: `cannot parse the YAML: ${(error as Error).message}`,
+        span: this.keySpan,
+      });
+      return;
+    }
     this.document = document;
     for (const error of document.errors) {
       this.diagnostics.push({
@@ -185,17 +207,43 @@ export class SectionReader {
     return out;
   }
 
-  /** Follows a YAML alias to the node its anchor names, inside the section. */
+  /**
+   * Follows a YAML alias to the node its anchor names, inside the section.
+   * Returns undefined once the section has used up its alias budget.
+   */
   private resolve(node: Node | null | undefined): Node | null | undefined {
     if (!isAlias(node)) return node;
-    return (node.resolve(this.document) as Node | undefined) ?? node;
+    if (this.aliases >= MAX_ALIASES) {
+      if (this.aliases++ === MAX_ALIASES) {
+        this.error(
+          node,
+          "sigma-yaml-aliases",
+          `more than ${MAX_ALIASES} YAML aliases; write the values out instead`,
+        );
+      }
+      return undefined;
+    }
+    this.aliases++;
+    const target = this.document && node.resolve(this.document);
+    return (target as Node | undefined) ?? node;
   }
 
   private selectionBody(
     aliased: Node | null | undefined,
     pair: Pair<Node, Node>,
+    depth = 0,
   ): SelectionBody | undefined {
+    if (this.aliases > MAX_ALIASES) return undefined;
+    if (depth > MAX_NESTING) {
+      this.error(
+        aliased,
+        "sigma-selection-nesting",
+        `lists nest more than ${MAX_NESTING} levels deep`,
+      );
+      return undefined;
+    }
     const node = this.resolve(aliased);
+    if (this.aliases > MAX_ALIASES) return undefined;
     if (!node) {
       this.error(
         pair.key,
@@ -218,7 +266,7 @@ export class SectionReader {
         if (isScalar(item)) {
           items.push(this.keyword(item as Scalar, []));
         } else {
-          const body = this.selectionBody(item as Node, pair);
+          const body = this.selectionBody(item as Node, pair, depth + 1);
           if (body) items.push(body);
         }
       }

@@ -75,6 +75,30 @@ const inputs: [string, string][] = [
     "logsource is a list",
     "title: t\nlogsource: [windows]\ndetection:\n  sel: {a: b}\n  condition: sel\n",
   ],
+  [
+    "parentheses nested past the limit",
+    `title: t\nlogsource: {}\ndetection:\n  sel: {a: b}\n  condition: ${"(".repeat(5000)}sel${")".repeat(5000)}\n`,
+  ],
+  [
+    "not nested past the limit",
+    `title: t\nlogsource: {}\ndetection:\n  sel: {a: b}\n  condition: ${"not ".repeat(5000)}sel\n`,
+  ],
+  [
+    "alias bomb",
+    "title: t\nlogsource: {}\ndetection:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n  d: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n  condition: d\n",
+  ],
+  [
+    "alias inside its own anchor",
+    "title: t\nlogsource: {}\ndetection:\n  sel: &s [x, *s]\n  condition: sel\n",
+  ],
+  [
+    "tags alias inside its own anchor",
+    "title: t\ntags: &t [a, *t]\nlogsource: {}\ndetection:\n  sel: {a: b}\n  condition: sel\n",
+  ],
+  [
+    "block list nested thousands deep",
+    `title: t\nlogsource: {}\ndetection:\n  sel:\n    ${"- ".repeat(6000)}a\n  condition: sel\n`,
+  ],
 ];
 
 for (const [name, text] of inputs) {
@@ -106,4 +130,56 @@ test("analyser reads a bare correlation query", () => {
   const result = sigmaLanguage.analyse({ query });
   assert.deepEqual(result.diagnostics, []);
   assert.equal(result.value.thresholds[0]?.operator, "gt");
+});
+
+test("a condition nested past the limit gives one error", () => {
+  const query = `detection:\n  sel: {a: b}\n  condition: ${"(".repeat(500)}sel${")".repeat(500)}\n`;
+  const result = sigmaLanguage.analyse({ query });
+  const errors = result.diagnostics.filter((item) => item.severity === "error");
+  assert.deepEqual(
+    errors.map((item) => item.code),
+    ["sigma-condition-depth"],
+  );
+  assert.equal(errors[0].span?.line, 3);
+});
+
+test("a condition nested to the limit still parses", () => {
+  const query = `detection:\n  sel: {a: b}\n  condition: ${"(".repeat(50)}not ${"(".repeat(49)}sel${")".repeat(99)}\n`;
+  const result = sigmaLanguage.analyse({ query });
+  assert.deepEqual(result.diagnostics, []);
+  assert.equal(result.value.predicates[0]?.negated, true);
+});
+
+test("alias cycles and bombs give errors", () => {
+  const bomb =
+    "detection:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n" +
+    ["b", "c", "d", "e", "f", "g"]
+      .map((name, index) => {
+        const previous = "abcdefg"[index];
+        return `  ${name}: &${name} [${Array(10).fill(`*${previous}`).join(", ")}]\n`;
+      })
+      .join("") +
+    "  condition: g\n";
+  const selfAlias = "detection:\n  sel: &s [x, *s]\n  condition: sel\n";
+  for (const [query, code] of [
+    [bomb, "sigma-yaml-aliases"],
+    [selfAlias, "sigma-selection-nesting"],
+  ]) {
+    const result = sigmaLanguage.analyse({ query });
+    assert.ok(
+      result.diagnostics.some((item) => item.code === code),
+      `expected ${code}`,
+    );
+  }
+  for (const text of [
+    "title: t\nlogsource: {}\n" + bomb,
+    "title: t\nlogsource: {}\n" + selfAlias,
+  ]) {
+    const content = readSigmaText(text, "aliases.yml");
+    assert.equal(content.rules.length, 0);
+    assert.deepEqual(
+      content.diagnostics.map((item) => [item.code, item.line, item.column]),
+      [["yaml-aliases", 1, 1]],
+    );
+  }
 });
