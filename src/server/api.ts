@@ -12,8 +12,9 @@ const RULES_PATH = "/api/rules";
 
 /**
  * Handles a read-only API request. Routes:
- * - `/api/rules`, with optional `source` (a source kind) and `q` (text):
- *   `{ count, rules }` with one `RuleSummary` per rule;
+ * - `/api/rules`, with optional `source` (a source kind), `q` (text) and
+ *   `offset`/`limit` (paging): `{ count, offset, rules }`, where `count` is
+ *   the number of matches and `rules` one `RuleSummary` per rule of the page;
  * - `/api/rules/:slug`: the rule's `CatalogEntry`; a rule id works too,
  *   and an id that several rules declare answers 300 with their summaries.
  * Errors are `{ error }` with status 400 or 404.
@@ -46,8 +47,20 @@ function listRules(
     };
   }
   const text = query.get("q")?.trim() || undefined;
+  const offset = readCount(query, "offset");
+  const limit = readCount(query, "limit");
+  if (typeof offset === "string") return badRequest(offset);
+  if (typeof limit === "string") return badRequest(limit);
   const rules = catalog.listRules({ source, text });
-  return { status: 200, body: { count: rules.length, rules } };
+  const start = offset ?? 0;
+  const page = rules.slice(
+    start,
+    limit === undefined ? undefined : start + limit,
+  );
+  return {
+    status: 200,
+    body: { count: rules.length, offset: start, rules: page },
+  };
 }
 
 function getRule(catalog: CatalogReader, encodedSlug: string): ApiResponse {
@@ -81,6 +94,20 @@ function getRule(catalog: CatalogReader, encodedSlug: string): ApiResponse {
     };
   }
   return notFound(`No rule with slug or id ${JSON.stringify(slug)}.`);
+}
+
+/** Reads a whole-number parameter; returns an error message when it is invalid. */
+function readCount(
+  query: URLSearchParams,
+  name: string,
+): number | string | undefined {
+  const text = query.get(name);
+  if (text === null) return undefined;
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isSafeInteger(value) || value < 0) {
+    return `Invalid ${name} ${JSON.stringify(text)}; expected a whole number of 0 or more.`;
+  }
+  return value;
 }
 
 function isSourceKind(value: string): value is SourceKind {

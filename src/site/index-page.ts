@@ -4,6 +4,7 @@ import { html, sitePath, type SafeHtml } from "./html.ts";
 import { renderDocument, type SiteInfo } from "./layout.ts";
 import { missing } from "./section.ts";
 import { isSafeSlug } from "./slug.ts";
+import { findLanguage } from "../languages/registry.ts";
 
 /**
  * Renders the index: rules grouped by source with counts, and a text and
@@ -119,7 +120,13 @@ function ruleRow(rule: RuleSummary): SafeHtml {
   return html`<tr data-source="${rule.source}" data-search="${searchText}">
     <td>${title}</td>
     <td><code>${rule.id}</code></td>
-    <td>${rule.language ?? missing("none")}</td>
+    <td>
+      ${
+        rule.language
+          ? (findLanguage(rule.language)?.name ?? rule.language)
+          : missing("none")
+      }
+    </td>
     <td>
       ${rule.techniques.length > 0 ? rule.techniques.join(", ") : missing("none")}
     </td>

@@ -40,3 +40,39 @@ test("API prefers a slug over an id", () => {
   );
   assert.equal(response.status, 200);
 });
+
+test("API pages the rule list", () => {
+  const catalog = memoryCatalog([
+    loadEntry("armory-port-scanner"),
+    loadEntry("splunk-empty"),
+    loadEntry("hostile"),
+  ]);
+  const response = handleApi(
+    catalog,
+    "/api/rules",
+    new URLSearchParams("offset=1&limit=1"),
+  );
+  assert.equal(response.status, 200);
+  const body = response.body as {
+    count: number;
+    offset: number;
+    rules: unknown[];
+  };
+  assert.equal(body.count, 3);
+  assert.equal(body.offset, 1);
+  assert.equal(body.rules.length, 1);
+});
+
+test("API rejects invalid paging", () => {
+  const catalog = memoryCatalog([]);
+  const response = handleApi(
+    catalog,
+    "/api/rules",
+    new URLSearchParams("limit=-2"),
+  );
+  assert.equal(response.status, 400);
+  assert.match(
+    (response.body as { error: string }).error,
+    /Invalid limit "-2"/,
+  );
+});
