@@ -6,7 +6,9 @@ import pretty from "pino-pretty";
  * never logs: it returns diagnostics. On a terminal the output is a readable
  * line per message on stderr, elsewhere one JSON object per line.
  */
-export function createLogger(level = process.env.RULEATLAS_LOG ?? "info"): Logger {
+export function createLogger(
+  level = process.env.RULEATLAS_LOG ?? "info",
+): Logger {
   if (process.stderr.isTTY) {
     const stream = pretty({
       destination: 2,

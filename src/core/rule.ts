@@ -3,7 +3,11 @@ import type { Diagnostic } from "./diagnostic.ts";
 /** The repository formats RuleAtlas reads; each has one reader in src/sources. */
 export type SourceKind = "armory" | "splunk" | "sigma";
 
-export const SOURCE_KINDS: readonly SourceKind[] = ["armory", "splunk", "sigma"];
+export const SOURCE_KINDS: readonly SourceKind[] = [
+  "armory",
+  "splunk",
+  "sigma",
+];
 
 /**
  * One detection rule as a reader found it, before analysis. Readers fill
