@@ -45,17 +45,21 @@ export function parseYamlFile(
   const list = Array.isArray(parsed) ? parsed : [parsed];
   for (const document of list) {
     if (document.errors.length > 0) {
-      for (const error of document.errors) {
-        const position = lineCounter.linePos(error.pos[0]);
-        diagnostics.push({
-          severity: "error",
-          code: "yaml-syntax",
-          message: `Invalid YAML: ${firstLine(error.message)}. Fix the file's YAML syntax.`,
-          file,
-          line: position.line,
-          column: position.col,
-        });
-      }
+      // One syntax error, such as an unclosed quote, makes the parser report
+      // several more after it; the first is the one to fix.
+      const [error] = document.errors;
+      const position = lineCounter.linePos(error!.pos[0]);
+      const more = document.errors.length - 1;
+      const suffix =
+        more > 0 ? ` (${more} more YAML errors follow from it)` : "";
+      diagnostics.push({
+        severity: "error",
+        code: "yaml-syntax",
+        message: `Invalid YAML: ${firstLine(error!.message)}. Fix the file's YAML syntax${suffix}.`,
+        file,
+        line: position.line,
+        column: position.col,
+      });
       continue;
     }
     const [start, , end] = document.range;
