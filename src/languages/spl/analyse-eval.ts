@@ -63,6 +63,16 @@ export function analyseEval(
           );
         }
         if (node.operator === "LIKE") {
+          if (readsComputed(node, inner)) {
+            return threshold(
+              builder,
+              node.left,
+              "LIKE",
+              [node.right],
+              node,
+              inner,
+            );
+          }
           return like(builder, node.left, node.right, node, inner);
         }
         if (node.operator in COMPARISON_KINDS) {
@@ -70,8 +80,31 @@ export function analyseEval(
         }
         return opaque(node, inner);
       case "call":
+        if (readsComputed(node, inner)) {
+          const name = node.name.toLowerCase();
+          // cidrmatch takes the network first and the tested value second.
+          const args =
+            name === "cidrmatch" && node.arguments.length === 2
+              ? [node.arguments[1], node.arguments[0]]
+              : node.arguments;
+          const [subject, ...rest] = args;
+          if (subject) {
+            return threshold(builder, subject, name, rest, node, inner);
+          }
+        }
         return call(builder, hooks, node, inner);
       case "in": {
+        if (readsComputed(node, inner)) {
+          const operator = node.negated ? "NOT IN" : "IN";
+          return threshold(
+            builder,
+            node.operand,
+            operator,
+            node.values,
+            node,
+            inner,
+          );
+        }
         const field = fieldName(node.operand);
         const values = node.values.map(literalText);
         if (field === undefined || values.some((v) => v === undefined)) {
@@ -132,6 +165,30 @@ function chainOperands(node: EvalBinary): EvalExpression[] {
     }
   }
   return operands;
+}
+
+/** True when the expression reads a field an earlier command computed. */
+function readsComputed(node: EvalExpression, scope: Scope): boolean {
+  return fieldsOf(node).some((field) => scope.computed.has(field));
+}
+
+/**
+ * Records a function or IN test on computed values, such as
+ * `isnull(firstTimeSeen)` after an eval, as a threshold: the subject's
+ * text, the function name and the other arguments' text.
+ */
+function threshold(
+  builder: AnalysisBuilder,
+  subject: EvalExpression,
+  operator: string,
+  rest: readonly EvalExpression[],
+  node: EvalExpression,
+  scope: Scope,
+): LogicNode {
+  const text = (part: EvalExpression) =>
+    scope.text.slice(part.span.start, part.span.end);
+  const value = rest.map(text).join(", ");
+  return builder.addThreshold(scope, node.span, text(subject), operator, value);
 }
 
 /** Field names an expression reads, found without recursion. */

@@ -231,6 +231,12 @@ function inList(
   scope: Scope,
 ): LogicNode {
   const field = node.field.value;
+  if (scope.computed.has(field)) {
+    const list = node.values
+      .map((value) => scope.text.slice(value.span.start, value.span.end))
+      .join(", ");
+    return builder.addThreshold(scope, node.span, field, "IN", list);
+  }
   const literals = node.values.filter((value) => value.type === "literal");
   if (!scope.negated) {
     addSourceReference(builder, scope, field, literals, node);
