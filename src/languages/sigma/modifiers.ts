@@ -73,6 +73,9 @@ export function entryPredicates(entry: FieldEntry): EntryPredicates {
   const report = (message: string, code: string): void => {
     diagnostics.push({ severity: "error", code, message, span: entry.span });
   };
+  const warn = (message: string, code: string): void => {
+    diagnostics.push({ severity: "warning", code, message, span: entry.span });
+  };
 
   const afterRegex = modifiers.indexOf("re");
   for (const [index, modifier] of modifiers.entries()) {
@@ -159,7 +162,7 @@ export function entryPredicates(entry: FieldEntry): EntryPredicates {
       add("exists", undefined, true);
       continue;
     }
-    addValue(scalar, modifiers, add, report);
+    addValue(scalar, modifiers, add, report, warn);
   }
 
   for (const draft of drafts) sortNumbers(draft);
@@ -178,6 +181,7 @@ function addValue(
   modifiers: string[],
   add: AddPredicate,
   report: (message: string, code: string) => void,
+  warn: (message: string, code: string) => void,
 ): void {
   const has = (name: string): boolean => modifiers.includes(name);
   const cased = has("cased");
@@ -212,6 +216,15 @@ function addValue(
   const variants = has("windash")
     ? windashVariants(scalar.text)
     : [scalar.text];
+  if (
+    has("windash") &&
+    windashPrefixes(scalar.text).length > MAX_WINDASH_PREFIXES
+  ) {
+    warn(
+      `\`windash\` on \`${scalar.text}\` gives each of its option prefixes the same dash form; mixed forms are not listed`,
+      "sigma-windash-prefixes",
+    );
+  }
   for (const variant of variants) {
     const tokens = transform(tokeniseValue(variant), modifiers);
     const shape = shapeOf(tokens);
@@ -240,28 +253,64 @@ function transform(tokens: ValueToken[], modifiers: string[]): ValueToken[] {
 }
 
 /**
- * Returns the value with every dash that starts an option replaced by each
- * of the `windash` forms in turn, the original first. A dash starts an
- * option at the start of the value or after a space.
+ * The maximum number of option prefixes `windash` permutes. Each one multiplies the
+ * variants by five, so past this a value would give thousands of them.
+ */
+export const MAX_WINDASH_PREFIXES = 4;
+
+/**
+ * Returns the indexes of the characters of `value` that start an option: a
+ * `-` or `/` after a non-word character (or at the start) and before a word
+ * character, as in ` -s`, `/c` or `"-enc`. The dash of `Invoke-Expression`
+ * and a lone ` - ` do not. Indexes count code points.
+ */
+export function windashPrefixes(value: string): number[] {
+  const chars = [...value];
+  const positions: number[] = [];
+  for (let i = 0; i < chars.length; i++) {
+    if (chars[i] !== "-" && chars[i] !== "/") continue;
+    if (isWordCharacter(chars[i - 1]) || !isWordCharacter(chars[i + 1]))
+      continue;
+    positions.push(i);
+  }
+  return positions;
+}
+
+/**
+ * Returns every permutation of the `windash` forms over the option
+ * prefixes of `value`, the original first: two prefixes give 25 variants.
+ * Past MAX_WINDASH_PREFIXES every prefix takes the same form, which gives
+ * five variants and misses mixed ones.
  */
 export function windashVariants(value: string): string[] {
-  const positions: number[] = [];
-  for (let i = 0; i < value.length; i++) {
-    const starts = i === 0 || value[i - 1] === " ";
-    if (starts && (value[i] === "-" || value[i] === "/")) positions.push(i);
-  }
+  const positions = windashPrefixes(value);
   if (positions.length === 0) return [value];
 
+  const chars = [...value];
   const variants: string[] = [];
-  for (const form of WINDASH_FORMS) {
-    const chars = [...value];
-    for (const position of positions) chars[position] = form;
+  const mixed = positions.length <= MAX_WINDASH_PREFIXES;
+  const count = mixed
+    ? WINDASH_FORMS.length ** positions.length
+    : WINDASH_FORMS.length;
+  for (let n = 0; n < count; n++) {
+    // Reads n in base five, one digit per prefix, the last prefix fastest.
+    let rest = n;
+    for (let k = positions.length - 1; k >= 0; k--) {
+      const form = mixed ? rest % WINDASH_FORMS.length : n;
+      chars[positions[k]] = WINDASH_FORMS[form];
+      if (mixed) rest = Math.floor(rest / WINDASH_FORMS.length);
+    }
     const variant = chars.join("");
     if (!variants.includes(variant)) variants.push(variant);
   }
   const original = variants.indexOf(value);
   if (original > 0) variants.unshift(...variants.splice(original, 1));
   return variants;
+}
+
+/** Returns whether a character is a word character as regular expressions read `\w`. */
+function isWordCharacter(char: string | undefined): boolean {
+  return char !== undefined && /^[\p{L}\p{N}\p{M}_]$/u.test(char);
 }
 
 function sortNumbers(draft: PredicateDraft): void {

@@ -5,7 +5,10 @@ import {
   shapeOf,
   tokeniseValue,
 } from "../../../src/languages/sigma/values.ts";
-import { windashVariants } from "../../../src/languages/sigma/modifiers.ts";
+import {
+  windashPrefixes,
+  windashVariants,
+} from "../../../src/languages/sigma/modifiers.ts";
 
 /** Sigma value as written (YAML already decoded), kind and value expected. */
 const shapes: [string, string, string][] = [
@@ -39,14 +42,29 @@ test("pattern rendering reads back to the same tokens", () => {
   }
 });
 
-test("windash gives every dash form", () => {
-  assert.deepEqual(windashVariants(" -urlcache -f"), [
-    " -urlcache -f",
-    " /urlcache /f",
-    " \u2013urlcache \u2013f",
+test("windash permutes every option prefix", () => {
+  const variants = windashVariants(" -urlcache -f");
+  assert.equal(variants.length, 25);
+  assert.equal(variants[0], " -urlcache -f");
+  for (const mixed of [
+    " -urlcache /f",
+    " /urlcache -f",
+    " \u2013urlcache \u2015f",
     " \u2014urlcache \u2014f",
-    " \u2015urlcache \u2015f",
-  ]);
+  ]) {
+    assert.ok(variants.includes(mixed), mixed);
+  }
+});
+
+test("windash prefixes follow non-word characters", () => {
+  assert.deepEqual(windashPrefixes(' "-enc (/c --x'), [2, 8, 12]);
+  assert.deepEqual(windashPrefixes(" - a/b x- "), []);
+});
+
+test("windash past the prefix limit uses one form", () => {
+  const variants = windashVariants("-a -b -c -d -e");
+  assert.equal(variants.length, 5);
+  assert.equal(variants[1], "/a /b /c /d /e");
 });
 
 test("windash keeps dashes inside words", () => {
