@@ -111,11 +111,26 @@ export function expandMacro(
       bindings.set(definition.arguments[position], argument);
     }
   });
-  let text = definition.definition;
-  for (const [name, value] of bindings) {
-    text = text.split(`$${name}$`).join(value);
+  // One pass over the definition, so an argument value that itself
+  // contains `$name$` is inserted as written, not substituted again.
+  const text = definition.definition;
+  let result = "";
+  let position = 0;
+  while (position < text.length) {
+    const open = text.indexOf("$", position);
+    if (open === -1) break;
+    const close = text.indexOf("$", open + 1);
+    if (close === -1) break;
+    const value = bindings.get(text.slice(open + 1, close));
+    if (value === undefined) {
+      result += text.slice(position, open + 1);
+      position = open + 1;
+      continue;
+    }
+    result += text.slice(position, open) + value;
+    position = close + 1;
   }
-  return text;
+  return result + text.slice(position);
 }
 
 /**
