@@ -93,9 +93,16 @@ export function analyseCorrelation(
         : [];
 
   const logicRules: LogicNode[] = [];
-  ruleItems.forEach((item, index) => {
-    if (!isScalar(item)) return;
-    const name = rules[index];
+  for (const item of ruleItems) {
+    if (!isScalar(item)) {
+      error(
+        item as Node,
+        "sigma-correlation-rules",
+        "each entry of `rules` must be a rule id or name",
+      );
+      continue;
+    }
+    const name = String(item.value);
     const span = reader.nodeSpan(item);
     const stage = analysis.stages.length;
     analysis.stages.push({
@@ -107,7 +114,7 @@ export function analyseCorrelation(
     });
     analysis.references.push({ kind: "rule", name, stage, span });
     logicRules.push({ type: "opaque", label: `rule ${name}` });
-  });
+  }
 
   const groupBy = strings(reader.get("group-by")?.value);
   const timespanPair = reader.get("timespan");
@@ -154,7 +161,14 @@ export function analyseCorrelation(
         continue;
       }
       const valueNode = item.value as Node;
-      const value = isScalar(valueNode) ? String(valueNode.value) : "";
+      const value = isScalar(valueNode) ? String(valueNode.value ?? "") : "";
+      if (value === "" || Number.isNaN(Number(value))) {
+        error(
+          valueNode ?? (item.key as Node),
+          "sigma-correlation-condition",
+          `\`${key}\` needs a number, such as \`${key}: 10\``,
+        );
+      }
       const span = reader.span(
         item.key && (item.key as Node).range ? (item.key as Node).range![0] : 0,
         valueNode?.range?.[1] ?? 0,

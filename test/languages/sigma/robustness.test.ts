@@ -183,3 +183,21 @@ test("alias cycles and bombs give errors", () => {
     );
   }
 });
+
+test("correlation rules skip non-scalar entries", () => {
+  const query =
+    "correlation:\n  type: event_count\n  rules: [[a], {b: c}, failed_logon]\n  timespan: 5m\n  condition: {gte: [10]}\n";
+  const result = sigmaLanguage.analyse({ query });
+  assert.deepEqual(
+    result.value.references.map((reference) => reference.name),
+    ["failed_logon"],
+  );
+  assert.deepEqual(
+    result.diagnostics.map((item) => [item.code, item.span?.column]),
+    [
+      ["sigma-correlation-rules", 11],
+      ["sigma-correlation-rules", 16],
+      ["sigma-correlation-condition", 20],
+    ],
+  );
+});
