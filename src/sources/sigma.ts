@@ -15,6 +15,7 @@ import type {
   RepositoryReader,
   ReadOptions,
 } from "./types.ts";
+import { checkCorrelationCycles } from "./sigma-correlations.ts";
 import { applyFilters, type SigmaFilter } from "./sigma-filters.ts";
 import { listFiles } from "./walk.ts";
 import {
@@ -36,6 +37,8 @@ export interface SigmaFileContent {
 export interface SigmaRule {
   record: RuleRecord;
   name?: string;
+  /** For a correlation rule: the ids or names under `rules`, and where that key is. */
+  correlates?: { rules: string[]; line: number; column: number };
 }
 
 /**
@@ -73,6 +76,7 @@ export const sigmaReader: RepositoryReader = {
       options?.onFile?.(index + 1, files.length);
     });
     diagnostics.push(...applyFilters(rules, filters));
+    checkCorrelationCycles(rules);
     return { rules: rules.map((rule) => rule.record), skipped, diagnostics };
   },
 
@@ -82,6 +86,7 @@ export const sigmaReader: RepositoryReader = {
       ...content.diagnostics,
       ...applyFilters(content.rules, content.filters),
     ];
+    checkCorrelationCycles(content.rules);
     return { rules: content.rules.map((rule) => rule.record), diagnostics };
   },
 };
@@ -258,7 +263,18 @@ function readCorrelation(yaml: YamlDocument, context: FileContext): SigmaRule {
     kind: "correlation",
     sections: [{ role: "correlation", start: 0, end: text.length }],
   } satisfies SigmaQueryData;
-  return { record, name: asString(data.name) };
+  const correlation = isRecord(data.correlation) ? data.correlation : {};
+  const rulesPair = isMap(pair.value)
+    ? pair.value.items.find(
+        (item) => isScalar(item.key) && item.key.value === "rules",
+      )
+    : undefined;
+  const at = position(yaml, (rulesPair?.key as Node | undefined) ?? pair.key);
+  return {
+    record,
+    name: asString(data.name),
+    correlates: { rules: asStringList(correlation.rules), ...at },
+  };
 }
 
 function readFilter(
