@@ -146,9 +146,11 @@ class PipelineAnalyser implements SearchHooks, EvalHooks {
         scope.computed.add("eventcount");
         scope.computed.add("duration");
         return NO_FILTER;
-      case "subsearch-command":
-        if (command.subsearch) this.subsearch(command.subsearch, scope);
-        return NO_FILTER;
+      case "subsearch-command": {
+        if (!command.subsearch) return NO_FILTER;
+        const logic = this.subsearch(command.subsearch, scope);
+        return innerJoin(command) ? { filters: true, logic } : NO_FILTER;
+      }
       case "macro-command":
         return this.stageMacro(command.macro, scope, atStart, stage);
       case "generic":
@@ -491,4 +493,17 @@ function renameObjectFields(argument: string, computed: Set<string>): void {
 function unquote(text: string): string {
   const quoted = text.length >= 2 && text.startsWith('"') && text.endsWith('"');
   return quoted ? text.slice(1, -1) : text;
+}
+
+/**
+ * True for a join that drops events without a match in its subsearch:
+ * Splunk's join is an inner join unless `type=left` or `type=outer` is
+ * given.
+ */
+function innerJoin(command: Extract<Command, { type: "subsearch-command" }>) {
+  if (command.name.toLowerCase() !== "join") return false;
+  const type = command.options.find(
+    (option) => option.name.toLowerCase() === "type",
+  );
+  return !type || type.value.value.toLowerCase() === "inner";
 }
