@@ -20,7 +20,7 @@ import type {
 } from "./ast.ts";
 import { expandMacro, findMacro, isTuningHook } from "./macros.ts";
 import { parseSpl } from "./parser.ts";
-import { AnalysisBuilder, combine, type Scope } from "./scope.ts";
+import { AnalysisBuilder, combine, negate, type Scope } from "./scope.ts";
 
 /** Deepest chain of macros calling macros that the analyser expands. */
 const MAX_MACRO_DEPTH = 20;
@@ -220,6 +220,21 @@ class PipelineAnalyser implements SearchHooks, EvalHooks {
   ): CommandResult {
     if (!command.pattern) return { filters: true, logic: { type: "true" } };
     const pattern = command.pattern.value;
+    if (scope.computed.has(command.field)) {
+      // A regex on a value the query computed tests the query's own
+      // result, as a where comparison on it does.
+      const threshold = this.builder.addThreshold(
+        scope,
+        command.span,
+        command.field,
+        "regex",
+        pattern,
+      );
+      return {
+        filters: true,
+        logic: command.negated ? negate(threshold) : threshold,
+      };
+    }
     const inner = command.negated ? { ...scope, negated: true } : scope;
     const predicate = this.builder.addPredicate(
       inner,
