@@ -20,6 +20,9 @@ interface LogsourceData {
   services: Record<string, string>;
 }
 
+/** Providers named after the classic Windows logs they write to. */
+const CLASSIC_LOGS = new Set(["Security", "System", "Application"]);
+
 /**
  * Fields every Windows event has in its header; a rule that tests them
  * still fits an event whose payload lacks them.
@@ -147,7 +150,17 @@ function serviceCoverage(
   eventIds: number[],
 ): EventCoverage[] {
   const declared = providerPredicate(analysis.predicates);
-  const provider = providerName(declared ?? channel) ?? declared ?? channel;
+  const logProvider = providerName(channel) ?? channel;
+  let provider = providerName(declared ?? channel) ?? declared ?? channel;
+  // Microsoft-Windows-Eventlog writes to Security (1102) and System (104),
+  // and the catalog names it Security, so the service's log decides.
+  if (
+    CLASSIC_LOGS.has(provider) &&
+    CLASSIC_LOGS.has(logProvider) &&
+    provider !== logProvider
+  ) {
+    provider = logProvider;
+  }
   if (eventIds.length === 0) {
     return [
       {
