@@ -3,9 +3,9 @@ import type { SigmaQueryData } from "../languages/sigma/types.ts";
 import type { SigmaRule } from "./sigma.ts";
 
 /**
- * A Sigma filter document: its `filter:` section excludes events from the
- * rules it names, by id or by `name`, or from every rule whose log source
- * matches when `rules` is `any`.
+ * A Sigma filter document: its `filter:` section adds a condition, usually
+ * an exclusion such as `not selection`, to the rules it names by id or by
+ * `name`, or to every rule whose log source matches when `rules` is `any`.
  */
 export interface SigmaFilter {
   id: string;
@@ -22,7 +22,7 @@ export interface SigmaFilter {
 
 /**
  * Appends each filter's section to the query of every rule it names, so the
- * analyser ANDs `not (filter condition)` to the rule. Returns a warning for
+ * analyser ANDs the filter's condition (`not selection`) to the rule. Returns a warning for
  * each rule name a filter gives that no rule has.
  */
 export function applyFilters(

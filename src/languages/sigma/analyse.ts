@@ -33,7 +33,7 @@ import type {
  * ORs whole branches, or is a list of conditions, each branch's stages carry
  * `alternative`, the branch number: stages with different alternatives are
  * alternatives, not a sequence. Each filter document that applies to the
- * rule adds one more stage, ANDed with the rest.
+ * rule adds one more stage, its condition ANDed with the rest as written.
  *
  * Predicates: one per field entry and match kind; a predicate with several
  * values matches any of them, and `|all` gives one predicate per value.
@@ -412,7 +412,10 @@ class RuleAnalyser {
     return { type: "term", index: this.analysis.searchTerms.length - 1 };
   }
 
-  /** A filter document's selections, ANDed to the rule as `not (...)`. */
+  /**
+   * Reads a filter document's condition, which is ANDed to the rule as
+   * written: Sigma filters state their own `not`, as in `not selection`.
+   */
   private filterLogic(section: SigmaSection): LogicNode | undefined {
     const reader = this.readSection(section, "filter");
     if (!reader) return undefined;
@@ -454,20 +457,26 @@ class RuleAnalyser {
         condition.offsetOf,
       );
       this.diagnostics.push(...parsed.diagnostics);
-      if (!parsed.value.expression) return { type: "true" } as LogicNode;
-      return this.nodeLogic(parsed.value.expression, {
+      const expression = parsed.value.expression;
+      if (!expression) return { type: "true" } as LogicNode;
+      if (!containsNot(expression)) {
+        this.diagnostics.push({
+          severity: "warning",
+          code: "sigma-filter-without-not",
+          message:
+            "filter condition has no `not`, so it narrows the rule to matching events instead of excluding them; write `not selection` to exclude",
+          span: expression.span,
+        });
+      }
+      return this.nodeLogic(expression, {
         stage,
-        negated: true,
+        negated: false,
         fromFilter: true,
         names,
         selections,
       });
     });
-    const inner =
-      children.length === 1
-        ? children[0]
-        : ({ type: "or", children } as LogicNode);
-    return { type: "not", child: inner };
+    return children.length === 1 ? children[0] : { type: "or", children };
   }
 
   private reportUnused(): void {
@@ -483,9 +492,17 @@ class RuleAnalyser {
   }
 }
 
+/** Returns whether a condition has a `not` anywhere in it. */
+function containsNot(node: ConditionNode): boolean {
+  if (node.type === "not") return true;
+  if (node.type === "and" || node.type === "or")
+    return node.children.some(containsNot);
+  return false;
+}
+
 interface Context {
   stage: number;
-  /** True under an odd number of `not`s, and inside filter documents. */
+  /** True under an odd number of `not`s. */
   negated: boolean;
   fromFilter: boolean;
   names: string[];
