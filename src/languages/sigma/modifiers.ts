@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import type { PredicateKind } from "../../analysis/model.ts";
 import type { Diagnostic } from "../../core/diagnostic.ts";
 import type { Span } from "../../core/span.ts";
@@ -70,8 +71,8 @@ export const WINDASH_FORMS = ["-", "/", "\u2013", "\u2014", "\u2015"];
 export function entryPredicates(entry: FieldEntry): EntryPredicates {
   const diagnostics: Diagnostic[] = [];
   const modifiers = entry.modifiers.map((modifier) => modifier.toLowerCase());
-  const report = (message: string, code: string): void => {
-    diagnostics.push({ severity: "error", code, message, span: entry.span });
+  const report = (message: string, code: string, span = entry.span): void => {
+    diagnostics.push({ severity: "error", code, message, span });
   };
   const warn = (message: string, code: string): void => {
     diagnostics.push({ severity: "warning", code, message, span: entry.span });
@@ -102,6 +103,28 @@ export function entryPredicates(entry: FieldEntry): EntryPredicates {
       message: `\`all\` on \`${entry.field}\` has a single value, so it changes nothing`,
       span: entry.span,
     });
+  }
+
+  if (entry.list && entry.values.length === 0) {
+    warn(
+      `\`${entry.field}\` has an empty value list, which matches nothing`,
+      "sigma-value-list-empty",
+    );
+  }
+  if (has("re")) {
+    const ignored = modifiers.filter(
+      (modifier) =>
+        TRANSFORMS.has(modifier) ||
+        ENCODINGS.has(modifier) ||
+        modifier === "windash" ||
+        modifier === "cidr",
+    );
+    if (ignored.length > 0) {
+      warn(
+        `\`re\` on \`${entry.field}\` takes the expression as written, so \`${ignored.join("`, `")}\` has no effect; remove it`,
+        "sigma-modifier-re-combined",
+      );
+    }
   }
 
   const base = {
@@ -180,7 +203,7 @@ function addValue(
   scalar: SigmaScalar,
   modifiers: string[],
   add: AddPredicate,
-  report: (message: string, code: string) => void,
+  report: (message: string, code: string, span?: Span) => void,
   warn: (message: string, code: string) => void,
 ): void {
   const has = (name: string): boolean => modifiers.includes(name);
@@ -191,6 +214,13 @@ function addValue(
     return;
   }
   if (has("cidr")) {
+    if (!isCidr(scalar.text)) {
+      report(
+        `\`cidr\` needs an IPv4 or IPv6 network such as 10.0.0.0/8, got \`${scalar.text}\``,
+        "sigma-modifier-cidr",
+        scalar.span,
+      );
+    }
     add("cidr", scalar.text);
     return;
   }
@@ -235,8 +265,9 @@ function addValue(
 }
 
 /**
- * Reads a keyword with the string modifiers of a `'|contains': [...]`
- * entry; other modifiers do not apply to unbound keywords.
+ * Reads a keyword with the `contains`, `startswith` or `endswith` of a
+ * `'|contains': [...]` entry. The analyser applies `re` and `windash` to
+ * keywords itself.
  */
 export function keywordShape(text: string, modifiers: string[]): ValueShape {
   return shapeOf(transform(tokeniseValue(text), modifiers));
@@ -311,6 +342,18 @@ export function windashVariants(value: string): string[] {
 /** Returns whether a character is a word character as regular expressions read `\w`. */
 function isWordCharacter(char: string | undefined): boolean {
   return char !== undefined && /^[\p{L}\p{N}\p{M}_]$/u.test(char);
+}
+
+/** Returns whether a value is an IP network, or an address read as a one-address network. */
+function isCidr(value: string): boolean {
+  const slash = value.indexOf("/");
+  const address = slash < 0 ? value : value.slice(0, slash);
+  const version = isIP(address);
+  if (version === 0) return false;
+  if (slash < 0) return true;
+  const prefix = value.slice(slash + 1);
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (version === 4 ? 32 : 128);
 }
 
 function sortNumbers(draft: PredicateDraft): void {
