@@ -16,7 +16,7 @@ import {
 import { analyseCorrelation } from "./correlation.ts";
 import { SectionReader, type ConditionSource } from "./detection.ts";
 import { resolveTarget } from "./glob.ts";
-import { entryPredicates, keywordShape } from "./modifiers.ts";
+import { entryPredicates, keywordShape, windashVariants } from "./modifiers.ts";
 import type {
   FieldEntry,
   Selection,
@@ -348,16 +348,26 @@ class RuleAnalyser {
 
   /** Reads a map entry with an empty field name, such as `'|all': [a, b]`, as keywords. */
   private keywordEntryLogic(entry: FieldEntry, context: Context): LogicNode {
-    const all = entry.modifiers.includes("all");
-    const children = entry.values.map((value) =>
-      this.addTerm(
-        value.text,
-        value.value === null,
-        value.span,
-        context,
-        entry.modifiers,
-      ),
-    );
+    const modifiers = entry.modifiers.map((modifier) => modifier.toLowerCase());
+    const all = modifiers.includes("all");
+    const children = entry.values.map((value) => {
+      // `windash` makes one keyword of each dash form, any of which matches.
+      const variants = modifiers.includes("windash")
+        ? windashVariants(value.text)
+        : [value.text];
+      const terms = variants.map((variant) =>
+        this.addTerm(
+          variant,
+          value.value === null,
+          value.span,
+          context,
+          modifiers,
+        ),
+      );
+      return terms.length === 1
+        ? terms[0]
+        : ({ type: "or", children: terms } as LogicNode);
+    });
     if (children.length === 1) return children[0];
     return { type: all ? "and" : "or", children };
   }
@@ -399,7 +409,10 @@ class RuleAnalyser {
         span,
       });
     }
-    const shape = keywordShape(text, modifiers);
+    // A keyword under `re` is a regular expression, taken as written.
+    const shape = modifiers.includes("re")
+      ? { kind: "regex" as const, value: text }
+      : keywordShape(text, modifiers);
     this.analysis.searchTerms.push({
       text: shape.value,
       phrase: /\s/.test(shape.value.trim()),
