@@ -225,6 +225,9 @@ class EvalParser {
     const items: EvalExpression[] = [];
     const openStart = context.lexer.offset - 1;
     if (!context.enter(openStart)) return { items, end: context.text.length };
+    // End of what the list has read so far; an unclosed list ends there,
+    // not at the pipe or bracket that stopped it.
+    let end = openStart + 1;
     try {
       for (;;) {
         const token = context.peek("expression");
@@ -234,6 +237,7 @@ class EvalParser {
         }
         if (token.kind === "comma") {
           context.next("expression");
+          end = token.end;
           continue;
         }
         if (context.endsCommand(token)) {
@@ -244,14 +248,16 @@ class EvalParser {
             openStart,
             openStart + 1,
           );
-          return { items, end: token.start };
+          return { items, end };
         }
         const item = this.parseBinaryLevel(0);
         if (item) {
           items.push(item);
+          end = item.span.end;
           continue;
         }
         context.next("expression");
+        end = token.end;
         context.report(
           "error",
           "spl-unexpected-token",

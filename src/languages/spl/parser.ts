@@ -111,11 +111,14 @@ function parsePipeline(context: ParseContext, inSubsearch: boolean): Pipeline {
     first = false;
     afterPipe = false;
   }
+  // Ends with the last command: the lexer may already have skipped a
+  // comment or whitespace after it.
+  const last = commands[commands.length - 1];
   return {
     type: "pipeline",
     commands,
     comments: [],
-    span: context.span(start, context.lexer.offset),
+    span: context.span(start, last ? last.span.end : start),
   };
 }
 

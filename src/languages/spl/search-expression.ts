@@ -69,7 +69,9 @@ export function parseSubsearch(
   context.subsearchDepth--;
   context.leave();
   const close = context.peek();
-  let end = close.start;
+  const commands = pipeline.commands;
+  let end =
+    commands.length > 0 ? commands[commands.length - 1].span.end : open.end;
   if (close.kind === "rbracket") {
     context.next();
     end = close.end;
@@ -289,7 +291,9 @@ class SearchParser {
     const inner = this.parseAnd(groupDepth + 1);
     context.leave();
     const close = context.peek();
-    let end = close.start;
+    // An unclosed group ends with its last operand, not at the pipe that
+    // stopped it.
+    let end = inner ? inner.span.end : open.end;
     if (close.kind === "rparen") {
       context.next();
       end = close.end;

@@ -195,6 +195,14 @@ function checkQuery(query: string, library: MacroLibrary): void {
   walkSpans(parsed.value, (span, at) =>
     checkSpan(span, lines, query.length, `ast${at}`),
   );
+  for (const command of parsed.value.commands) {
+    walkSpans(command, (span, at) =>
+      assert.ok(
+        span.start >= command.span.start && span.end <= command.span.end,
+        `ast ${command.name}${at} lies outside its command`,
+      ),
+    );
+  }
   const analysis = analyseSpl(query, library).value;
   for (const [index, stage] of analysis.stages.entries()) {
     checkSpan(stage.span, lines, query.length, `stage ${index}`);
@@ -208,9 +216,11 @@ function checkQuery(query: string, library: MacroLibrary): void {
   ];
   for (const [what, item] of items) {
     checkSpan(item.span, lines, query.length, what);
+    const stage = analysis.stages[item.stage];
+    assert.ok(stage, `${what} names stage ${item.stage}`);
     assert.ok(
-      item.stage >= 0 && item.stage < analysis.stages.length,
-      `${what} names stage ${item.stage}`,
+      item.span.start >= stage.span.start && item.span.end <= stage.span.end,
+      `${what} lies outside its stage`,
     );
   }
   for (const reference of analysis.references) {
@@ -243,6 +253,20 @@ test("mutated queries keep invariants", () => {
 test("seed queries keep invariants", () => {
   const library = macros();
   for (const query of BASES) checkQuery(query, library);
+});
+
+test("unclosed groups end inside their stage", () => {
+  const library = macros();
+  const inputs = [
+    "a (b | stats count",
+    "a c( NOT d=e | x",
+    "| where x=1 AND (isnull(pare | nt)",
+    "| where f IN (1, 2, | x",
+    "a [search b   ",
+    "a [n ```comment",
+    "a [search b | head 1 ``` c``` ",
+  ];
+  for (const input of inputs) checkQuery(input, library);
 });
 
 // Shapes that make a careless parser quadratic or overflow its stack. Each
