@@ -123,7 +123,8 @@ export function readSigmaText(
   content.diagnostics.push(...parsed.diagnostics);
   const context: FileContext = { text, file, root, index: 0 };
   let global: YamlDocument | undefined;
-  let previous: YamlDocument | undefined;
+  // The documents the previous rule was built from, for `action: repeat`.
+  let previous: YamlDocument[] = [];
 
   for (const yaml of parsed.documents) {
     const data = yaml.data;
@@ -140,8 +141,8 @@ export function readSigmaText(
       global = undefined;
       continue;
     }
-    const base = action === "repeat" ? previous : global;
-    previous = yaml;
+    const bases = action === "repeat" ? previous : global ? [global] : [];
+    previous = [...bases, yaml];
 
     if ("correlation" in data) {
       content.rules.push(readCorrelation(yaml, context));
@@ -152,9 +153,9 @@ export function readSigmaText(
     } else if (
       "detection" in data ||
       ("logsource" in data && "title" in data) ||
-      (base && isRecord(base.data) && "detection" in base.data)
+      bases.some((base) => isRecord(base.data) && "detection" in base.data)
     ) {
-      content.rules.push(readRule(yaml, base, context));
+      content.rules.push(readRule(yaml, bases, context));
     } else {
       content.skipped++;
     }
@@ -170,19 +171,26 @@ interface FileContext {
   index: number;
 }
 
+/**
+ * Reads a rule document merged onto `bases`: the `action: global` document
+ * before it, or for `action: repeat` the documents of the previous rule.
+ */
 function readRule(
   yaml: YamlDocument,
-  base: YamlDocument | undefined,
+  bases: YamlDocument[],
   context: FileContext,
 ): SigmaRule {
-  const data = mergeData(base?.data, yaml.data);
-  const record = baseRecord(data, yaml, base, context);
+  let merged: unknown;
+  for (const source of [...bases, yaml])
+    merged = mergeData(merged, source.data);
+  const data = isRecord(merged) ? merged : {};
+  const base = bases[bases.length - 1];
+  const record = baseRecord(data, yaml, bases, context);
   const sections: SigmaSection[] = [];
   const parts: string[] = [];
   let offset = 0;
 
-  for (const source of [base, yaml]) {
-    if (!source) continue;
+  for (const source of [...bases, yaml]) {
     const pair = topLevelPair(source, "detection");
     if (!pair) continue;
     const sectionText = pairText(pair, context.text);
@@ -253,7 +261,7 @@ function checkDetection(
 
 function readCorrelation(yaml: YamlDocument, context: FileContext): SigmaRule {
   const data = yaml.data as Record<string, unknown>;
-  const record = baseRecord(data, yaml, undefined, context);
+  const record = baseRecord(data, yaml, [], context);
   record.type = "correlation";
   const pair = topLevelPair(yaml, "correlation")!;
   const text = pairText(pair, context.text);
@@ -317,7 +325,7 @@ function readFilter(
 function baseRecord(
   data: Record<string, unknown>,
   yaml: YamlDocument,
-  base: YamlDocument | undefined,
+  bases: YamlDocument[],
   context: FileContext,
 ): RuleRecord {
   const file = context.file;
@@ -357,7 +365,11 @@ function baseRecord(
     references: asStringList(data.references),
     falsePositives: asStringList(data.falsepositives),
     tags: groupTags(tags),
-    body: base ? `${base.text.trimEnd()}\n---\n${yaml.text}` : yaml.text,
+    body: [...bases, yaml]
+      .map((source, index) =>
+        index < bases.length ? source.text.trimEnd() : source.text,
+      )
+      .join("\n---\n"),
     bodyFormat: "yaml",
     diagnostics: [],
   };
