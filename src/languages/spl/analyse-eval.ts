@@ -29,7 +29,8 @@ const MIRRORED: Record<string, string> = {
 };
 
 export interface EvalHooks {
-  macro(call: MacroCall, scope: Scope): LogicNode;
+  /** Expands a macro written inside the expression. */
+  whereMacro(call: MacroCall, scope: Scope): LogicNode;
   /** Analyses the string argument of `searchmatch()` as a search. */
   searchmatch(text: string, call: EvalCall, scope: Scope): LogicNode;
 }
@@ -124,7 +125,7 @@ export function analyseEval(
         return node.negated ? negate(predicate) : predicate;
       }
       case "macro":
-        return hooks.macro(node, inner);
+        return hooks.whereMacro(node, inner);
       default:
         return opaque(node, inner);
     }

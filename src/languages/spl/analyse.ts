@@ -320,7 +320,7 @@ class PipelineAnalyser implements SearchHooks, EvalHooks {
 
   listMacro(call: MacroCall, scope: Scope): string[] {
     const raw = scope.text.slice(call.span.start, call.span.end);
-    const { commands } = this.expansion(call, scope, true);
+    const { commands } = this.expansion(call, scope, "search");
     if (!commands) return [raw];
     // Splunk substitutes the text in place, so the definition is read as
     // the inside of an IN list.
@@ -372,9 +372,26 @@ class PipelineAnalyser implements SearchHooks, EvalHooks {
     return { definition, status } as const;
   }
 
-  /** Expands a macro written inside a search or where expression. */
+  /** Expands a macro written inside a search expression. */
   macro(call: MacroCall, scope: Scope): LogicNode {
-    const { status, commands } = this.expansion(call, scope, true);
+    return this.expressionMacro(call, scope, "search");
+  }
+
+  /**
+   * Expands a macro written inside a where expression. Splunk substitutes
+   * the text before parsing, so the definition is read as a where
+   * expression, with its precedence and its literal `=`.
+   */
+  whereMacro(call: MacroCall, scope: Scope): LogicNode {
+    return this.expressionMacro(call, scope, "where");
+  }
+
+  private expressionMacro(
+    call: MacroCall,
+    scope: Scope,
+    context: "search" | "where",
+  ): LogicNode {
+    const { status, commands } = this.expansion(call, scope, context);
     if (!commands) return this.unexpanded(call, status, scope);
     const inner = commands.scope;
     const parts = commands.pipeline.commands.map(
@@ -389,7 +406,8 @@ class PipelineAnalyser implements SearchHooks, EvalHooks {
     atStart: boolean,
     stage?: Stage,
   ): CommandResult {
-    const { status, commands } = this.expansion(call, scope, atStart);
+    const context = atStart ? "search" : "stage";
+    const { status, commands } = this.expansion(call, scope, context);
     if (stage) {
       stage.macro = { name: call.name, arguments: call.arguments };
       if (commands) stage.macro.expansion = commands.text;
@@ -427,11 +445,15 @@ class PipelineAnalyser implements SearchHooks, EvalHooks {
   /**
    * Records a macro call and parses its expansion, which is left out when
    * the macro has no definition, is an empty tuning hook or would recurse.
-   * A definition used as a whole stage after a pipe is read as commands.
-   * One at the start of a query or inside an expression is read as a
-   * search.
+   * A definition used as a whole stage after a pipe is read as commands,
+   * one inside a where expression as a where condition, and one at the
+   * start of a query or inside a search expression as a search.
    */
-  private expansion(call: MacroCall, scope: Scope, asSearch: boolean) {
+  private expansion(
+    call: MacroCall,
+    scope: Scope,
+    context: "search" | "stage" | "where",
+  ) {
     const { definition, status } = this.macroReference(call, scope);
     if (!definition || status === "tuning-hook") return { status };
     const stack = scope.macroStack;
@@ -456,7 +478,8 @@ class PipelineAnalyser implements SearchHooks, EvalHooks {
     }
     this.builder.expansions++;
     const text = expandMacro(definition, call.arguments).trim();
-    const source = asSearch ? text : `| ${text}`;
+    const prefix = { search: "", stage: "| ", where: "| where " }[context];
+    const source = prefix + text;
     const parsed = parseSpl(source);
     this.reportDefinitionErrors(call, parsed.diagnostics, scope);
     const inner: Scope = {
