@@ -141,7 +141,8 @@ export function readSigmaText(
       global = undefined;
       continue;
     }
-    const bases = action === "repeat" ? previous : global ? [global] : [];
+    let bases: YamlDocument[] = global ? [global] : [];
+    if (action === "repeat") bases = previous;
     previous = [...bases, yaml];
 
     if ("correlation" in data) {
