@@ -340,27 +340,67 @@ export class SectionReader {
 /**
  * Maps each index of a scalar's value to an offset in the query, by walking
  * the value and its source text together. Quotes, block indicators and the
- * line breaks that folding turned into spaces are skipped in the source.
+ * line breaks that folding turned into spaces are skipped in the source,
+ * and in a double-quoted scalar each escape such as `\u0020` maps the
+ * characters it produces to its backslash.
  */
 function alignOffsets(value: string, source: string, base: number): number[] {
   const offsets: number[] = [];
-  let s = 0;
-  for (let i = 0; i < value.length; i++) {
+  const escapes = source.startsWith('"');
+  let s = escapes ? 1 : 0;
+  let i = 0;
+  while (i < value.length) {
+    if (escapes && source[s] === "\\") {
+      const escape = escapeAt(source, s);
+      for (let k = 0; k < escape.produces && i < value.length; k++, i++)
+        offsets.push(base + s);
+      s += escape.length;
+      continue;
+    }
     const char = value[i];
     const space = isSpace(char);
     let probe = s;
     while (
       probe < source.length &&
+      !(escapes && source[probe] === "\\") &&
       !(source[probe] === char || (space && isSpace(source[probe])))
     ) {
       probe++;
     }
-    if (probe < source.length) s = probe;
+    const found = probe < source.length && !(escapes && source[probe] === "\\");
+    if (found) s = probe;
     offsets.push(base + Math.min(s, source.length));
-    if (s < source.length) s++;
+    if (found) s++;
+    i++;
   }
   offsets.push(base + Math.min(s, source.length));
   return offsets;
+}
+
+/**
+ * Reads the YAML escape at `source[at]`, a backslash: how many source
+ * characters it spans and how many UTF-16 units of the value it produces.
+ * An escaped line break produces nothing and swallows the next line's
+ * indentation.
+ */
+function escapeAt(
+  source: string,
+  at: number,
+): { length: number; produces: number } {
+  const next = source[at + 1];
+  if (next === "x") return { length: 4, produces: 1 };
+  if (next === "u") return { length: 6, produces: 1 };
+  if (next === "U") {
+    const code = Number.parseInt(source.slice(at + 2, at + 10), 16);
+    return { length: 10, produces: code > 0xffff ? 2 : 1 };
+  }
+  if (next === "\n" || next === "\r") {
+    let end = at + 2;
+    if (next === "\r" && source[end] === "\n") end++;
+    while (source[end] === " " || source[end] === "\t") end++;
+    return { length: end - at, produces: 0 };
+  }
+  return { length: 2, produces: 1 };
 }
 
 function isSpace(char: string): boolean {
