@@ -8,17 +8,12 @@
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { buildCatalog, type BuildProgress } from "../src/catalog/build.ts";
 import { registerAll } from "../src/setup.ts";
+import { corpusRoot } from "./corpus-location.ts";
 
-const projectRoot = fileURLToPath(new URL("..", import.meta.url));
-const corpus = resolve(
-  process.argv[2] ??
-    process.env.RULEATLAS_CORPUS ??
-    join(projectRoot, "../shared/corpus"),
-);
+const corpus = corpusRoot();
 const inputs = ["anvilogic-armory", "splunk-security-content", "sigma"].map(
   (name) => join(corpus, name),
 );

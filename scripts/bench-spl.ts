@@ -8,20 +8,16 @@
  */
 import { existsSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
-import { join, resolve, dirname } from "node:path";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
 import type { MacroLibrary } from "../src/languages/registry.ts";
 import { analyseSpl, loadMacroDirectory } from "../src/languages/spl/index.ts";
 import { readCorpus, type CorpusQuery } from "./check-spl-corpus.ts";
+import { corpusRoot } from "./corpus-location.ts";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const MIN_SECONDS = 2;
 
-function corpusDir(): string {
-  const given = process.argv[2] ?? process.env.RULEATLAS_CORPUS;
-  return resolve(given ?? join(root, "..", "shared", "corpus"));
-}
+const corpusDir = corpusRoot;
 
 /** Analyses the queries repeatedly for at least MIN_SECONDS; returns queries per second. */
 function queriesPerSecond(

@@ -11,12 +11,12 @@
  * Usage: tsx scripts/check-knowledge-corpus.ts [CORPUS_FOLDER]
  */
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { join, relative } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { repositoryRoot } from "./generate-support.ts";
 import { resolveTactic, resolveTechnique } from "../src/knowledge/attack.ts";
 import { resolveDataSource } from "../src/knowledge/data-sources.ts";
 import { findEvent } from "../src/knowledge/events.ts";
+import { corpusRoot } from "./corpus-location.ts";
 
 /** Sigma Windows services whose EventID values name events of one provider. */
 const SIGMA_SERVICE_PROVIDERS: Record<string, string> = {
@@ -164,9 +164,7 @@ function checkSigma(root: string, failures: Failure[]): number {
 }
 
 function main(): void {
-  const corpus = resolve(
-    process.argv[2] ?? resolve(repositoryRoot, "../shared/corpus"),
-  );
+  const corpus = corpusRoot();
   if (!existsSync(corpus)) {
     console.error(
       `corpus folder not found: ${corpus}; pass its path as the first argument`,

@@ -17,17 +17,14 @@ import type { RuleRecord } from "../src/core/rule.ts";
 import { inferSigmaCoverage } from "../src/knowledge/sigma-logsource.ts";
 import { sigmaLanguage } from "../src/languages/sigma/index.ts";
 import { sigmaReader } from "../src/sources/sigma.ts";
+import { corpusRoot } from "./corpus-location.ts";
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const KNOWN_FAILURES = join(projectRoot, "test/known-failures/sigma.tsv");
 const MAX_KNOWN_SHARE = 0.002;
 
 function corpusFolder(): string {
-  const given =
-    process.argv[2] ??
-    process.env.RULEATLAS_CORPUS ??
-    join(projectRoot, "../shared/corpus");
-  const root = resolve(given);
+  const root = corpusRoot();
   return existsSync(join(root, "sigma")) ? join(root, "sigma") : root;
 }
 

@@ -16,6 +16,7 @@ import { parse as parseYaml } from "yaml";
 import { formatDiagnostic } from "../src/core/diagnostic.ts";
 import { analyseSpl, loadMacroDirectory } from "../src/languages/spl/index.ts";
 import type { MacroLibrary } from "../src/languages/registry.ts";
+import { corpusRoot } from "./corpus-location.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -29,10 +30,7 @@ export interface CorpusQuery {
   line: number;
 }
 
-function corpusDir(): string {
-  const given = process.argv[2] ?? process.env.RULEATLAS_CORPUS;
-  return resolve(given ?? join(root, "..", "shared", "corpus"));
-}
+const corpusDir = corpusRoot;
 
 function* yamlFiles(dir: string): Generator<string> {
   for (const name of readdirSync(dir).sort()) {
