@@ -19,7 +19,7 @@ import type {
   Subsearch,
 } from "./ast.ts";
 import { expandMacro, findMacro, isTuningHook } from "./macros.ts";
-import { parseSpl } from "./parser.ts";
+import { MAX_QUERY_LENGTH, parseSpl } from "./parser.ts";
 import { AnalysisBuilder, combine, negate, type Scope } from "./scope.ts";
 
 /** Deepest chain of macros calling macros that the analyser expands. */
@@ -477,7 +477,16 @@ class PipelineAnalyser implements SearchHooks, EvalHooks {
       return { status };
     }
     this.builder.expansions++;
-    const text = expandMacro(definition, call.arguments).trim();
+    const expanded = expandMacro(definition, call.arguments, MAX_QUERY_LENGTH);
+    if (expanded === undefined) {
+      this.builder.warn(
+        "spl-macro-expansion-too-long",
+        `Macro \`${call.name}\` expands to more than ${MAX_QUERY_LENGTH} characters; it was not expanded.`,
+        scope.callSpan ?? call.span,
+      );
+      return { status };
+    }
+    const text = expanded.trim();
     const prefix = { search: "", stage: "| ", where: "| where " }[context];
     const source = prefix + text;
     const parsed = parseSpl(source);

@@ -96,11 +96,14 @@ export function findMacro(
 /**
  * Substitutes `$name$` placeholders with the call's arguments, by position.
  * Arguments written as `name=value` bind by name when the name is declared.
+ * Returns undefined when the result would pass `maxLength` characters, as
+ * a definition that repeats a long argument many times would.
  */
 export function expandMacro(
   definition: MacroDefinition,
   args: readonly string[],
-): string {
+  maxLength = Number.POSITIVE_INFINITY,
+): string | undefined {
   const bindings = new Map<string, string>();
   args.forEach((argument, position) => {
     const equals = argument.indexOf("=");
@@ -126,6 +129,9 @@ export function expandMacro(
       result += text.slice(position, open + 1);
       position = open + 1;
       continue;
+    }
+    if (result.length + (open - position) + value.length > maxLength) {
+      return undefined;
     }
     result += text.slice(position, open) + value;
     position = close + 1;

@@ -91,3 +91,16 @@ test("exponential macro expansion stops", () => {
   const codes = result.diagnostics.map((diagnostic) => diagnostic.code);
   assert.ok(codes.includes("spl-macro-expansion-limit"));
 });
+
+test("macro expansion past the length limit stops", () => {
+  const library: MacroLibrary = new Map();
+  addMacro(library, {
+    name: "many",
+    arguments: ["value"],
+    definition: "$value$ ".repeat(1_000),
+  });
+  const result = analyseSpl("`many(" + "x".repeat(900_000) + ")`", library);
+  const codes = result.diagnostics.map((diagnostic) => diagnostic.code);
+  assert.ok(codes.includes("spl-macro-expansion-too-long"));
+  assert.equal(result.value.logic.type, "opaque");
+});
