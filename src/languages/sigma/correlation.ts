@@ -118,16 +118,30 @@ export function analyseCorrelation(
 
   const groupBy = strings(reader.get("group-by")?.value);
   const timespanPair = reader.get("timespan");
-  const timespan =
+  const timespanValue =
     timespanPair && isScalar(timespanPair.value)
-      ? String(timespanPair.value.value)
+      ? timespanPair.value.value
       : undefined;
+  const timespan =
+    timespanValue === null || timespanValue === undefined
+      ? undefined
+      : String(timespanValue) || undefined;
   if (!timespan)
     error(
       timespanPair?.value ?? null,
       "sigma-correlation-timespan",
-      "correlation has no `timespan`",
+      "correlation has no `timespan`; write one such as `timespan: 5m`",
     );
+  else if (!/^\d+[smhd]$/.test(timespan)) {
+    // The specification allows a number and one of s, m, h or d.
+    const node = timespanPair?.value;
+    analysis.diagnostics.push({
+      severity: "warning",
+      code: "sigma-correlation-timespan",
+      message: `\`timespan: ${timespan}\` is not a number followed by s, m, h or d, such as \`90m\``,
+      span: node ? reader.nodeSpan(node) : reader.keySpan,
+    });
+  }
 
   const stage = analysis.stages.length;
   analysis.stages.push({
