@@ -212,7 +212,7 @@ function fieldsOf(root: EvalExpression): string[] {
         pending.push(node.expression);
         break;
       case "call":
-        pending.push(...node.arguments);
+        for (const argument of node.arguments) pending.push(argument);
         break;
       case "in":
         pending.push(node.operand);

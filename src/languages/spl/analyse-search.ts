@@ -244,7 +244,7 @@ function inList(
   const values: string[] = [];
   for (const value of node.values) {
     if (value.type === "literal") values.push(value.value);
-    else values.push(...hooks.listMacro(value, scope));
+    else for (const item of hooks.listMacro(value, scope)) values.push(item);
   }
   return builder.addPredicate(
     scope,

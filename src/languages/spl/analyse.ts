@@ -42,7 +42,9 @@ export function analyseSpl(
 ): Result<Analysis> {
   const parsed = parseSpl(query);
   const analysis = emptyAnalysis("spl");
-  analysis.diagnostics.push(...parsed.diagnostics);
+  for (const diagnostic of parsed.diagnostics) {
+    analysis.diagnostics.push(diagnostic);
+  }
   new PipelineAnalyser(new AnalysisBuilder(analysis, macros), query).run(
     parsed.value,
   );

@@ -69,7 +69,7 @@ export function parseSpl(text: string): Result<Pipeline> {
       token.end,
     );
     const rest = parsePipeline(context, false);
-    pipeline.commands.push(...rest.commands);
+    for (const command of rest.commands) pipeline.commands.push(command);
   }
   pipeline.comments = context.lexer.comments;
   if (pipeline.commands.length === 0 && !context.abandoned) {
@@ -631,7 +631,7 @@ function parseTstats(context: ParseContext, start: number): Command {
   const by: FieldReference[] = [];
   const stopWords = new Set(["FROM", "WHERE", "BY"]);
   for (;;) {
-    collected.push(...readArguments(context, stopWords));
+    for (const item of readArguments(context, stopWords)) collected.push(item);
     const token = context.peek();
     if (context.endsCommand(token) || token.kind !== "word") break;
     context.next();

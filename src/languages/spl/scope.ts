@@ -140,7 +140,10 @@ export class AnalysisBuilder {
 export function combine(type: "and" | "or", children: LogicNode[]): LogicNode {
   const flat: LogicNode[] = [];
   for (const child of children) {
-    if (child.type === type) flat.push(...child.children);
+    // A loop, not push(...children): spreading hundreds of thousands of
+    // arguments overflows the stack.
+    if (child.type === type)
+      for (const inner of child.children) flat.push(inner);
     else flat.push(child);
   }
   if (type === "and") {

@@ -334,3 +334,20 @@ test("long and unclosed quoted strings", () => {
   assert.ok(errorCodes(lists).has("spl-unbalanced-parenthesis"));
   assert.ok(errorCodes(")".repeat(MANY)).has("spl-unbalanced-parenthesis"));
 });
+
+test("hundreds of thousands of siblings", () => {
+  const terms = analyseSpl("a ".repeat(450_000));
+  assert.equal(terms.value.searchTerms.length, 450_000);
+  const parens = analyseSpl(")".repeat(900_000));
+  assert.equal(parens.diagnostics.length, 900_000);
+  const call = analyseSpl("| where f(" + "1,".repeat(400_000) + "1)");
+  assert.deepEqual(call.diagnostics, []);
+  const library: MacroLibrary = new Map();
+  addMacro(library, {
+    name: "values",
+    arguments: [],
+    definition: "1,".repeat(300_000) + "1",
+  });
+  const list = analyseSpl("x IN (`values`)", library);
+  assert.equal(list.value.predicates[0].values.length, 300_001);
+});
