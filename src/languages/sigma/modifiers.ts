@@ -135,17 +135,19 @@ export function entryPredicates(entry: FieldEntry): EntryPredicates {
     span: entry.span,
   };
   const drafts: PredicateDraft[] = [];
-  // With `all` each value is its own predicate, so it gets its own span.
+  // With `all` each value is its own predicate, so it gets its own span,
+  // and only the forms of one value (its windash variants) share one.
   let valueSpan = entry.span;
+  let valueStart = 0;
   const add = (
     kind: PredicateKind,
     value: string | undefined,
     absent = false,
     caseSensitive = false,
   ): void => {
-    const previous = all
-      ? undefined
-      : drafts.find((draft) => draft.kind === kind && draft.absent === absent);
+    const previous = drafts
+      .slice(all ? valueStart : 0)
+      .find((draft) => draft.kind === kind && draft.absent === absent);
     if (previous && value !== undefined) {
       previous.values.push(value);
       return;
@@ -162,6 +164,7 @@ export function entryPredicates(entry: FieldEntry): EntryPredicates {
 
   for (const scalar of entry.values) {
     valueSpan = all ? scalar.span : entry.span;
+    valueStart = drafts.length;
     if (has("exists")) {
       if (typeof scalar.value !== "boolean") {
         report(
