@@ -32,6 +32,13 @@ const MAX_MACRO_DEPTH = 20;
 const MAX_MACRO_EXPANSIONS = 10_000;
 
 /**
+ * Most characters all macro expansions of one query may produce together,
+ * so that many calls to a long macro cannot keep the parser busy for
+ * minutes. Real rules expand to a few kilobytes.
+ */
+const MAX_EXPANDED_LENGTH = 5 * MAX_QUERY_LENGTH;
+
+/**
  * Analyses one SPL query into the common model. Macro calls are expanded
  * when `macros` contains their definitions. Items read from an expansion
  * carry the macro's name and the span of the call in `query`.
@@ -467,27 +474,29 @@ class PipelineAnalyser implements SearchHooks, EvalHooks {
       );
       return { status };
     }
-    if (this.builder.expansions >= MAX_MACRO_EXPANSIONS) {
-      if (this.builder.expansions === MAX_MACRO_EXPANSIONS) {
-        this.builder.warn(
-          "spl-macro-expansion-limit",
-          `More than ${MAX_MACRO_EXPANSIONS} macro expansions; the remaining macros were left unexpanded.`,
-          scope.callSpan ?? call.span,
-        );
-      }
-      this.builder.expansions++;
+    const builder = this.builder;
+    const budget = MAX_EXPANDED_LENGTH - builder.expandedLength;
+    if (builder.expansions >= MAX_MACRO_EXPANSIONS || budget <= 0) {
+      this.expansionLimit(scope.callSpan ?? call.span);
       return { status };
     }
-    this.builder.expansions++;
-    const expanded = expandMacro(definition, call.arguments, MAX_QUERY_LENGTH);
+    builder.expansions++;
+    const limit = Math.min(MAX_QUERY_LENGTH, budget);
+    const expanded = expandMacro(definition, call.arguments, limit);
+    if (expanded === undefined && limit < MAX_QUERY_LENGTH) {
+      builder.expandedLength = MAX_EXPANDED_LENGTH;
+      this.expansionLimit(scope.callSpan ?? call.span);
+      return { status };
+    }
     if (expanded === undefined) {
-      this.builder.warn(
+      builder.warn(
         "spl-macro-expansion-too-long",
         `Macro \`${call.name}\` expands to more than ${MAX_QUERY_LENGTH} characters; it was not expanded.`,
         scope.callSpan ?? call.span,
       );
       return { status };
     }
+    builder.expandedLength += expanded.length;
     const text = expanded.trim();
     const prefix = { search: "", stage: "| ", where: "| where " }[context];
     const source = prefix + text;
@@ -501,6 +510,17 @@ class PipelineAnalyser implements SearchHooks, EvalHooks {
       macroStack: [...stack, call.name],
     };
     return { status, commands: { text, pipeline: parsed.value, scope: inner } };
+  }
+
+  /** Reports, once per query, that macro expansion stopped at a limit. */
+  private expansionLimit(span: Span): void {
+    if (this.builder.expansionLimitReported) return;
+    this.builder.expansionLimitReported = true;
+    this.builder.warn(
+      "spl-macro-expansion-limit",
+      `Macro expansion stopped after ${MAX_MACRO_EXPANSIONS} expansions or ${MAX_EXPANDED_LENGTH} characters; the remaining macros were left unexpanded.`,
+      span,
+    );
   }
 
   private reportDefinitionErrors(

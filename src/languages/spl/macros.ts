@@ -136,7 +136,8 @@ export function expandMacro(
     result += text.slice(position, open) + value;
     position = close + 1;
   }
-  return result + text.slice(position);
+  const expanded = result + text.slice(position);
+  return expanded.length > maxLength ? undefined : expanded;
 }
 
 /**

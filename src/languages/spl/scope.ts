@@ -40,6 +40,9 @@ export class AnalysisBuilder {
   readonly reportedMacros = new Set<string>();
   /** Macro expansions done so far for this query. */
   expansions = 0;
+  /** Characters those expansions produced. */
+  expandedLength = 0;
+  expansionLimitReported = false;
 
   constructor(
     readonly analysis: Analysis,

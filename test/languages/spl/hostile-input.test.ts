@@ -104,3 +104,17 @@ test("macro expansion past the length limit stops", () => {
   assert.ok(codes.includes("spl-macro-expansion-too-long"));
   assert.equal(result.value.logic.type, "opaque");
 });
+
+test("many calls to a long macro stop", () => {
+  const library: MacroLibrary = new Map();
+  addMacro(library, {
+    name: "long",
+    arguments: [],
+    definition: '"' + "a".repeat(900_000) + '"',
+  });
+  const result = analyseSpl("`long` ".repeat(10_000), library);
+  const codes = result.diagnostics.map((diagnostic) => diagnostic.code);
+  assert.ok(codes.includes("spl-macro-expansion-limit"));
+  const expanded = result.value.searchTerms.length;
+  assert.ok(expanded <= 5, `${expanded} expansions`);
+});
