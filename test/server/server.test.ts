@@ -1,7 +1,6 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  mkdirSync,
   mkdtempSync,
   rmSync,
   symlinkSync,

@@ -1,4 +1,4 @@
-import type { Analysis, LogicNode } from "../../../src/analysis/model.ts";
+import type { Analysis } from "../../../src/analysis/model.ts";
 
 /**
  * Renders analysis logic as a compact formula for case tables:
