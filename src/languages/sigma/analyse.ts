@@ -39,7 +39,8 @@ import type {
  * values matches any of them, and `|all` gives one predicate per value.
  * `negated` is true when the predicate sits under an odd number of `not`s,
  * flipped once more for `null` and `exists: false`, which are `exists`
- * predicates on an absent field. Predicates under a `not` and all those of
+ * predicates on an absent field, and once for `neq`, which negates the
+ * comparison it modifies. Predicates under a `not` and all those of
  * filter documents are exclusions. The logic tree follows the parse tree.
  */
 export function analyseSigma(input: AnalysisInput): Result<Analysis> {
@@ -376,7 +377,7 @@ class RuleAnalyser {
     draft: ReturnType<typeof entryPredicates>["drafts"][number],
     context: Context,
   ): LogicNode {
-    const negated = context.negated !== draft.absent;
+    const negated = (context.negated !== draft.absent) !== draft.inverted;
     const predicate: Predicate = {
       field: draft.field,
       kind: draft.kind,

@@ -19,6 +19,11 @@ export interface PredicateDraft {
   caseSensitive: boolean;
   /** True for `null` and `exists: false`: the field must be absent. */
   absent: boolean;
+  /**
+   * True under `neq`, which negates the whole comparison as `not` does:
+   * `a|contains|neq: [x, y]` holds when `a` contains neither value.
+   */
+  inverted: boolean;
   modifiers: string[];
   encodings: string[];
   origin?: string;
@@ -132,6 +137,7 @@ export function entryPredicates(entry: FieldEntry): EntryPredicates {
     modifiers,
     encodings: modifiers.filter((modifier) => ENCODINGS.has(modifier)),
     origin: has("fieldref") ? "fieldref" : undefined,
+    inverted: has("neq"),
     span: entry.span,
   };
   const drafts: PredicateDraft[] = [];
@@ -242,7 +248,7 @@ function addValue(
     const shape = shapeOf(
       transform([{ type: "text", text: scalar.text }], modifiers),
     );
-    add(has("neq") ? "ne" : shape.kind, shape.value, false, cased);
+    add(shape.kind, shape.value, false, cased);
     return;
   }
 
@@ -261,9 +267,7 @@ function addValue(
   for (const variant of variants) {
     const tokens = transform(tokeniseValue(variant), modifiers);
     const shape = shapeOf(tokens);
-    let kind: PredicateKind = shape.kind;
-    if (has("neq")) kind = "ne";
-    add(kind, shape.value, false, cased);
+    add(shape.kind, shape.value, false, cased);
   }
 }
 
