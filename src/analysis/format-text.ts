@@ -49,8 +49,9 @@ function stagesSection(analysis: Analysis): string {
     const notes: string[] = [];
     if (stage.filters) notes.push("filters");
     if (stage.macro) {
-      const args = stage.macro.arguments.join(", ");
-      notes.push(`macro ${stage.macro.name}(${args})`);
+      const args = stage.macro.arguments;
+      const call = args.length > 0 ? `(${args.join(", ")})` : "";
+      notes.push(`macro ${stage.macro.name}${call}`);
     }
     const suffix = notes.length > 0 ? ` (${notes.join(", ")})` : "";
     lines.push(`  ${stage.index + 1}. ${stage.command}${suffix}`);
