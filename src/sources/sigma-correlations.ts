@@ -65,3 +65,32 @@ function cycleFrom(
   }
   return undefined;
 }
+
+/**
+ * Reports correlation rules that name a rule no document of the repository
+ * has, by id or `name`. Only a whole repository can tell, so reading one
+ * file does not check this.
+ */
+export function checkCorrelationReferences(rules: SigmaRule[]): void {
+  const keys = new Set<string>();
+  for (const rule of rules) {
+    if (rule.record.id) keys.add(rule.record.id);
+    if (rule.name) keys.add(rule.name);
+  }
+  for (const rule of rules) {
+    const missing = (rule.correlates?.rules ?? []).filter(
+      (key) => !keys.has(key),
+    );
+    if (missing.length === 0) continue;
+    rule.record.diagnostics.push({
+      severity: "warning",
+      code: "sigma-correlation-rule-unknown",
+      message: `correlation names ${missing.map((key) => `\`${key}\``).join(", ")}, which no rule in the repository has as id or name`,
+      file: rule.record.file,
+      line: rule.correlates!.line,
+      column: rule.correlates!.column,
+      ruleId: rule.record.id,
+      ruleTitle: rule.record.title,
+    });
+  }
+}

@@ -15,7 +15,10 @@ import type {
   RepositoryReader,
   ReadOptions,
 } from "./types.ts";
-import { checkCorrelationCycles } from "./sigma-correlations.ts";
+import {
+  checkCorrelationCycles,
+  checkCorrelationReferences,
+} from "./sigma-correlations.ts";
 import { applyFilters, type SigmaFilter } from "./sigma-filters.ts";
 import { listFiles } from "./walk.ts";
 import {
@@ -77,6 +80,7 @@ export const sigmaReader: RepositoryReader = {
     });
     diagnostics.push(...applyFilters(rules, filters));
     checkCorrelationCycles(rules);
+    checkCorrelationReferences(rules);
     return { rules: rules.map((rule) => rule.record), skipped, diagnostics };
   },
 

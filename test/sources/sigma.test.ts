@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { RuleRecord } from "../../src/core/rule.ts";
 import { sigmaLanguage } from "../../src/languages/sigma/index.ts";
+import { checkCorrelationReferences } from "../../src/sources/sigma-correlations.ts";
 import {
   readSigmaText,
   sigmaReader,
@@ -128,4 +129,25 @@ test("ATT&CK techniques and tactics from tags", () => {
   ];
   assert.deepEqual(techniquesOf(tags), ["T1059.001", "T1003"]);
   assert.deepEqual(tacticsOf(tags), ["execution", "stealth", "TA0112"]);
+});
+
+test("sigma reader warns of unknown correlated rules", () => {
+  const burst = byTitle(sigmaReader.read(repository).rules, "Whoami burst");
+  assert.deepEqual(burst.diagnostics, []);
+
+  const content = readSigmaText(
+    "title: Burst\nid: c1\ncorrelation:\n  type: event_count\n  rules: [known, missing_rule]\n  timespan: 1m\n  condition: {gte: 2}\n---\ntitle: Known\nname: known\nlogsource: {product: windows}\ndetection:\n  sel: {a: 1}\n  condition: sel\n",
+    "burst.yml",
+  );
+  checkCorrelationReferences(content.rules);
+  const [correlation] = content.rules;
+  assert.deepEqual(
+    correlation.record.diagnostics.map((item) => [
+      item.code,
+      item.line,
+      item.column,
+    ]),
+    [["sigma-correlation-rule-unknown", 5, 3]],
+  );
+  assert.match(correlation.record.diagnostics[0].message, /`missing_rule`/);
 });
