@@ -97,6 +97,11 @@ export function entryPredicates(entry: FieldEntry): EntryPredicates {
         `unknown modifier \`${modifier}\` on \`${entry.field}\``,
         "sigma-modifier-unknown",
       );
+    else if (entry.modifiers[index] !== modifier)
+      warn(
+        `modifier \`${entry.modifiers[index]}\` on \`${entry.field}\` is read as \`${modifier}\`; Sigma modifiers are lower case`,
+        "sigma-modifier-case",
+      );
   }
 
   const has = (name: string): boolean => modifiers.includes(name);
