@@ -258,6 +258,12 @@ export class SectionReader {
         const entry = this.fieldEntry(item as Pair<Node, Node>);
         if (entry) entries.push(entry);
       }
+      if (node.items.length === 0)
+        this.error(
+          node,
+          "sigma-selection-empty",
+          "search identifier is an empty map",
+        );
       return { type: "map", entries, span: this.nodeSpan(node) };
     }
     if (isSeq(node)) {
@@ -270,6 +276,12 @@ export class SectionReader {
           if (body) items.push(body);
         }
       }
+      if (node.items.length === 0)
+        this.error(
+          node,
+          "sigma-selection-empty",
+          "search identifier is an empty list",
+        );
       return { type: "list", items, span: this.nodeSpan(node) };
     }
     if (isScalar(node)) return this.keyword(node, []);

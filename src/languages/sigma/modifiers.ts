@@ -117,7 +117,7 @@ export function entryPredicates(entry: FieldEntry): EntryPredicates {
 
   if (entry.list && entry.values.length === 0) {
     warn(
-      `\`${entry.field}\` has an empty value list, which matches nothing`,
+      `\`${entry.field}\` has an empty value list, read as \`null\` (the field is absent) as pySigma reads it; write \`null\` if that is meant`,
       "sigma-value-list-empty",
     );
   }
@@ -202,6 +202,8 @@ export function entryPredicates(entry: FieldEntry): EntryPredicates {
     addValue(scalar, modifiers, add, report, warn);
   }
 
+  if (entry.list && entry.values.length === 0 && !has("exists"))
+    add("exists", undefined, true);
   for (const draft of drafts) sortNumbers(draft);
   return { drafts, combine: all ? "and" : "or", diagnostics };
 }

@@ -201,3 +201,15 @@ test("correlation rules skip non-scalar entries", () => {
     ],
   );
 });
+
+test("empty selections give errors", () => {
+  for (const body of ["{}", "[]"]) {
+    const query = `detection:\n  sel: ${body}\n  condition: sel\n`;
+    const result = sigmaLanguage.analyse({ query });
+    assert.deepEqual(
+      result.diagnostics.map((item) => [item.code, item.span?.line]),
+      [["sigma-selection-empty", 2]],
+      body,
+    );
+  }
+});
