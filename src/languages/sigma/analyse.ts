@@ -41,7 +41,9 @@ import type {
  * flipped once more for `null` and `exists: false`, which are `exists`
  * predicates on an absent field, and once for `neq`, which negates the
  * comparison it modifies. Predicates under a `not` and all those of
- * filter documents are exclusions. The logic tree follows the parse tree.
+ * filter documents are exclusions. The logic tree follows the parse tree,
+ * with a NOT node for each of these negations, so the number of NOT nodes
+ * above a predicate always matches its `negated` flag.
  */
 export function analyseSigma(input: AnalysisInput): Result<Analysis> {
   const data = queryDataOf(input);
@@ -377,14 +379,21 @@ class RuleAnalyser {
     draft: ReturnType<typeof entryPredicates>["drafts"][number],
     context: Context,
   ): LogicNode {
-    const negated = (context.negated !== draft.absent) !== draft.inverted;
+    // A null value (field absent) and `neq` negate the comparison itself.
+    const ownNegation = draft.absent !== draft.inverted;
+    const negated = context.negated !== ownNegation;
     const predicate: Predicate = {
       field: draft.field,
       kind: draft.kind,
       values: draft.values,
       caseSensitive: draft.caseSensitive,
       negated,
-      role: context.negated || context.fromFilter ? "exclusion" : "indicator",
+      // What the rule negates, by `not`, a filter document, `neq` or null,
+      // is an exclusion and never an indicator.
+      role:
+        context.negated || context.fromFilter || ownNegation
+          ? "exclusion"
+          : "indicator",
       stage: context.stage,
       span: draft.span,
     };
@@ -392,7 +401,13 @@ class RuleAnalyser {
     if (draft.modifiers.length > 0) predicate.modifiers = draft.modifiers;
     if (draft.encodings.length > 0) predicate.encodings = draft.encodings;
     this.analysis.predicates.push(predicate);
-    return { type: "predicate", index: this.analysis.predicates.length - 1 };
+    const node: LogicNode = {
+      type: "predicate",
+      index: this.analysis.predicates.length - 1,
+    };
+    // The tree carries the comparison's own NOT too, so `not filter` over
+    // `f: null` reads NOT(NOT(f exists)), which keeps events with the field.
+    return ownNegation ? { type: "not", child: node } : node;
   }
 
   private addTerm(
