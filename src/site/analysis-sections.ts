@@ -242,7 +242,15 @@ function exclusionsSection(
   predicates: readonly Predicate[],
   terms: readonly SearchTerm[],
 ): SafeHtml {
+  const predicateRows = predicates.map((predicate) => [
+    html`<code>${excludedWhen(predicate)}</code>`,
+    ...predicateRow(predicate),
+  ]);
   const termRows = terms.map((term) => [
+    html`<code
+      >${term.negated ? "raw text has" : "raw text lacks"}
+      ${termCode(term)}</code
+    >`,
     stageNumber(term.stage),
     missing("raw event text"),
     missing("not mapped"),
@@ -255,9 +263,33 @@ function exclusionsSection(
   return section(
     "exclusions",
     "Exclusions",
-    table(PREDICATE_HEADERS, [...predicates.map(predicateRow), ...termRows]),
-    "Events the rule deliberately leaves out; these are never indicators.",
+    table(
+      ["Leaves out events where", ...PREDICATE_HEADERS],
+      [...predicateRows, ...termRows],
+    ),
+    "Events the rule deliberately leaves out; these are never indicators. " +
+      "Negated says whether the rule negates the comparison in the row.",
   );
+}
+
+/**
+ * Describes the events an exclusion leaves out. A negated comparison
+ * leaves out the events it matches (`NOT user=SYSTEM`). One that is not
+ * negated leaves out the events it fails on: SPL `f!=v` also drops events
+ * without `f`, and a Sigma `not` over `f: null` drops events missing `f`.
+ */
+export function excludedWhen(predicate: Predicate): string {
+  const values = predicate.values.map((value) => `"${value}"`).join(", ");
+  const comparison = `${predicate.field} ${predicate.kind}${values ? ` ${values}` : ""}`;
+  if (predicate.negated) return comparison;
+  switch (predicate.kind) {
+    case "ne":
+      return `${predicate.field} eq ${values}, or ${predicate.field} is missing`;
+    case "exists":
+      return `${predicate.field} is missing`;
+    default:
+      return `NOT (${comparison})`;
+  }
 }
 
 function thresholdsSection(entry: CatalogEntry): SafeHtml {

@@ -10,6 +10,8 @@ import {
   stripTags,
   tableRows,
 } from "./sections.ts";
+import { excludedWhen } from "../../src/site/analysis-sections.ts";
+import type { Predicate } from "../../src/analysis/model.ts";
 
 const INFO: SiteInfo = {
   title: "RuleAtlas test catalog",
@@ -187,9 +189,47 @@ test("rule page predicates show both field names", () => {
 test("rule page exclusions show empty values", () => {
   const rows = tableRows(sectionOf(scanner, "exclusions"));
   assert.equal(rows.length, 1);
-  assert.equal(rows[0][1], "user");
-  assert.equal(rows[0][4], 'svc_scan, ""');
-  assert.equal(rows[0][6], "yes");
+  assert.equal(rows[0][0], 'user eq "svc_scan", ""');
+  assert.equal(rows[0][2], "user");
+  assert.equal(rows[0][5], 'svc_scan, ""');
+  assert.equal(rows[0][7], "yes");
+});
+
+test("excludedWhen reads each negation right", () => {
+  const base = {
+    caseSensitive: false,
+    role: "exclusion" as const,
+    stage: 0,
+    span: { start: 0, end: 1, line: 1, column: 1, endLine: 1, endColumn: 2 },
+  };
+  const cases: Array<[Partial<Predicate>, string]> = [
+    [
+      { field: "user", kind: "eq", values: ["SYSTEM"], negated: true },
+      'user eq "SYSTEM"',
+    ],
+    [
+      { field: "user", kind: "ne", values: ["SYSTEM"], negated: false },
+      'user eq "SYSTEM", or user is missing',
+    ],
+    [
+      { field: "CommandLine", kind: "exists", values: [], negated: false },
+      "CommandLine is missing",
+    ],
+    [
+      { field: "CommandLine", kind: "exists", values: [], negated: true },
+      "CommandLine exists",
+    ],
+    [
+      { field: "a", kind: "contains", values: ["x"], negated: false },
+      'NOT (a contains "x")',
+    ],
+  ];
+  for (const [predicate, expected] of cases) {
+    assert.equal(
+      excludedWhen({ ...base, ...predicate } as Predicate),
+      expected,
+    );
+  }
 });
 
 test("rule page thresholds are listed", () => {
