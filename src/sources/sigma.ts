@@ -334,7 +334,7 @@ function baseRecord(
   context: FileContext,
 ): RuleRecord {
   const file = context.file;
-  const title = asString(data.title) ?? basename(file);
+  const title = asString(data.title)?.trim() || basename(file);
   const tags = asStringList(data.tags);
   const logsource = isRecord(data.logsource)
     ? stringMap(data.logsource)

@@ -226,7 +226,10 @@ function addValue(
   const cased = has("cased");
 
   if (has("re")) {
-    add("regex", scalar.text, false, cased || !has("i"));
+    // A leading `(?i)` inline flag makes the pattern case-insensitive just
+    // as the `i` modifier does.
+    const ignoresCase = has("i") || scalar.text.startsWith("(?i)");
+    add("regex", scalar.text, false, cased || !ignoresCase);
     return;
   }
   if (has("cidr")) {
