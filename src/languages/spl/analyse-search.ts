@@ -11,6 +11,7 @@ import type {
 import { combine, negate, type AnalysisBuilder, type Scope } from "./scope.ts";
 import {
   classifyEquality,
+  isCidr,
   patternNeedle,
   sortValues,
   splitTermComparison,
@@ -246,11 +247,14 @@ function inList(
     if (value.type === "literal") values.push(value.value);
     else for (const item of hooks.listMacro(value, scope)) values.push(item);
   }
+  // Splunk search matches a CIDR value as a network, so a list made only
+  // of networks is a cidr predicate, as Sigma's `|cidr` list is.
+  const kind = values.length > 0 && values.every(isCidr) ? "cidr" : "in";
   return builder.addPredicate(
     scope,
     node.span,
     field,
-    "in",
+    kind,
     sortValues(values),
     {
       caseSensitive: false,

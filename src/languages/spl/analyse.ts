@@ -110,6 +110,9 @@ class PipelineAnalyser implements SearchHooks, EvalHooks {
     stage?: Stage,
   ): CommandResult {
     const builder = this.builder;
+    for (const macro of command.argumentMacros ?? []) {
+      this.macroReference(macro, scope);
+    }
     switch (command.type) {
       case "search":
         return {

@@ -307,6 +307,12 @@ interface CommandBase {
   name: string;
   /** True when `search` was not written, at the start of a pipeline. */
   implicit?: boolean;
+  /**
+   * Macro calls among the arguments of a command whose arguments are read
+   * into fields (table, stats, rename ...), kept so they are still named as
+   * references: `table a b \`hec_collect\``.
+   */
+  argumentMacros?: MacroCall[];
   span: Span;
 }
 

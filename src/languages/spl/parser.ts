@@ -333,6 +333,10 @@ function parseNamedCommand(
   const args = readArguments(context);
   const span = commandSpan(context, start);
   const command = buildCommand(name, args, span);
+  if (command.type !== "generic") {
+    const macros = args.filter((item) => item.type === "macro");
+    if (macros.length > 0) command.argumentMacros = macros;
+  }
   if (command.type === "rex" && !command.pattern?.quoted) {
     context.report(
       "warning",
