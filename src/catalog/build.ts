@@ -261,7 +261,7 @@ function resolveRepositories(
     const found = childRepositories(root);
     // A folder whose subfolders are repositories of another kind is a
     // parent of repositories, even when a reader accepts the folder as a
-    // whole: `examples/` holds Sigma files below it, but also an armory.
+    // whole: `examples/` contains Sigma files below it, but also an armory.
     const isParent = found.some((child) => child.reader.kind !== reader?.kind);
     if (reader && !isParent) {
       repositories.push({ root, reader });

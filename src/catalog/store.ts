@@ -329,7 +329,7 @@ function ftsPhrase(text: string): string {
 /**
  * Opens a built catalog and reopens it whenever the file at `path` is
  * replaced, as a new build does by renaming a new catalog folder into
- * place, so a running server never answers from a deleted database.
+ * place, so a running server never reads a deleted database.
  */
 export function openFollowingCatalog(path: string): CatalogReader {
   let identity = fileIdentity(path);

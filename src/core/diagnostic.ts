@@ -10,7 +10,7 @@ export interface Diagnostic {
   severity: Severity;
   /** Stable kebab-case identifier, such as `spl-unbalanced-quote`. */
   code: string;
-  /** What is wrong and, where possible, what to do about it. */
+  /** The problem and, where possible, its fix. */
   message: string;
   /** Position inside the parsed text (a query or a file). */
   span?: Span;

@@ -16,7 +16,7 @@ const RULES_PATH = "/api/rules";
  *   `offset`/`limit` (paging): `{ count, offset, rules }`, where `count` is
  *   the number of matches and `rules` one `RuleSummary` per rule of the page;
  * - `/api/rules/:slug`: the rule's `CatalogEntry`; a rule id works too,
- *   and an id that several rules declare answers 300 with their summaries.
+ *   and an id that several rules declare returns status 300 with their summaries.
  * Errors are `{ error }` with status 400 or 404.
  */
 export function handleApi(

@@ -44,7 +44,7 @@ export function readText(file: string): {
   }
 }
 
-/** Whether a file looks like YAML with a top-level `key:` in its first lines. */
+/** Checks whether a file looks like YAML with a top-level `key:` in its first lines. */
 export function hasTopLevelKey(text: string, keys: readonly string[]): boolean {
   for (const line of text.split("\n", 200)) {
     for (const key of keys) {
@@ -63,7 +63,7 @@ export function isFolder(path: string): boolean {
 }
 
 /**
- * Whether one of the first YAML files under `folder` has one of `keys` at
+ * Checks whether one of the first YAML files under `folder` has one of `keys` at
  * its top level. Detection samples a few files instead of reading them all.
  */
 export function sampleHasKey(folder: string, keys: readonly string[]): boolean {
