@@ -302,7 +302,7 @@ function assignUniqueSlugs(rules: RuleRecord[]): void {
 }
 
 /**
- * Refuses to replace a folder that is not a catalog, or one that holds an
+ * Rejects a folder that is not a catalog, or one that contains an
  * input, because the build swaps the whole output folder.
  */
 function checkOutputFolder(outDir: string, inputs: string[]): void {
@@ -324,7 +324,7 @@ function checkOutputFolder(outDir: string, inputs: string[]): void {
   const names = readdirSync(outDir);
   if (names.length > 0 && !names.includes(CATALOG_MARKER)) {
     throw new BuildError(
-      `Output folder ${outDir} is not empty and holds no catalog; choose an empty or new folder.`,
+      `Output folder ${outDir} is not empty and contains no catalog; choose an empty or new folder.`,
     );
   }
 }
