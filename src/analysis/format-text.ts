@@ -29,6 +29,11 @@ export function formatAnalysisText(analysis: Analysis): string {
       analysis,
       (predicate) => predicate.role === "exclusion",
     ),
+    predicatesSection(
+      "Data selection",
+      analysis,
+      (predicate) => predicate.role === "selection",
+    ),
     thresholdsSection(analysis.thresholds),
     termsSection(analysis.searchTerms),
     referencesSection(analysis),
@@ -130,7 +135,8 @@ function termsSection(terms: readonly SearchTerm[]): string {
 }
 
 function referencesSection(analysis: Analysis): string {
-  if (analysis.references.length === 0) return "References: none";
+  if (analysis.references.length === 0)
+    return "Macros, lookups and data sources: none";
   const lines = analysis.references.map((reference) => {
     const args =
       reference.arguments && reference.arguments.length > 0
@@ -140,7 +146,7 @@ function referencesSection(analysis: Analysis): string {
     if (reference.status) notes.push(reference.status);
     return `  ${reference.kind} ${reference.name}${args}  (${notes.join(", ")})`;
   });
-  return ["References", ...lines].join("\n");
+  return ["Macros, lookups and data sources", ...lines].join("\n");
 }
 
 function logicLines(

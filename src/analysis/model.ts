@@ -90,8 +90,13 @@ export interface Stage {
   timespan?: string;
 }
 
-/** Why a predicate appears: matched by the rule, or suppressed by it. */
-export type PredicateRole = "indicator" | "exclusion";
+/**
+ * Why a predicate appears: matched by the rule (`indicator`), suppressed
+ * by it (`exclusion`), or choosing which data the search reads, such as
+ * SPL `index=` or `sourcetype=` (`selection`). Only indicators are counted
+ * across the catalog.
+ */
+export type PredicateRole = "indicator" | "exclusion" | "selection";
 
 export interface Predicate {
   /** The field name as the rule writes it, such as `Processes.process_name`. */

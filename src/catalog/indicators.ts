@@ -8,19 +8,6 @@ interface RuleIndicators {
   analysis: Pick<Analysis, "predicates" | "searchTerms" | "logic">;
 }
 
-/**
- * Fields that choose which data a search reads rather than what it looks
- * for in an event; a rule lists them under references and event coverage,
- * and counting them would make every rule on one index look alike.
- */
-const DATA_SELECTION_FIELDS = new Set([
-  "index",
-  "sourcetype",
-  "source",
-  "eventtype",
-  "splunk_server",
-]);
-
 /** One thing a rule looks for, before counting. */
 interface Indicator {
   key: string;
@@ -87,11 +74,7 @@ function listIndicators(analysis: RuleIndicators["analysis"]): Indicator[] {
   };
 
   for (const predicate of analysis.predicates) {
-    if (
-      predicate.role !== "indicator" ||
-      DATA_SELECTION_FIELDS.has(predicate.field)
-    )
-      continue;
+    if (predicate.role !== "indicator") continue;
     const field = predicate.canonicalField ?? predicate.field;
     const kind: PredicateKind = predicate.kind === "in" ? "eq" : predicate.kind;
     const values = predicate.values.length > 0 ? predicate.values : [""];

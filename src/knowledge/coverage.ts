@@ -229,7 +229,7 @@ function providerHints(rule: RuleRecord, analysis: Analysis): ProviderHint[] {
   }
   for (const predicate of analysis.predicates) {
     if (!LOG_NAME_FIELDS.has(predicate.field.toLowerCase())) continue;
-    if (predicate.negated || predicate.role !== "indicator") continue;
+    if (predicate.negated || predicate.role === "exclusion") continue;
     for (const value of predicate.values) {
       add(providersForLog(value), `${predicate.field}=${value}`);
     }

@@ -23,17 +23,17 @@ import { missing, section, table, valueCode, valueList } from "./section.ts";
  */
 export function analysisSections(entry: CatalogEntry): SafeHtml {
   const { analysis } = entry;
-  const indicators = analysis.predicates.filter((p) => p.role === "indicator");
+  const matched = analysis.predicates.filter((p) => p.role !== "exclusion");
   const exclusions = analysis.predicates.filter((p) => p.role === "exclusion");
   const excludedTerms = analysis.searchTerms.filter(
     (term) => term.role === "exclusion",
   );
 
   return html`${stagesSection(analysis.stages, analysis.references)}
-  ${predicatesSection(indicators)}
-  ${exclusionsSection(exclusions, excludedTerms)} ${thresholdsSection(entry)}
-  ${logicSection(analysis)} ${indicatorsSection(entry)}
-  ${searchTermsSection(analysis.searchTerms)} ${referencesSection(entry)}`;
+  ${predicatesSection(matched)} ${exclusionsSection(exclusions, excludedTerms)}
+  ${thresholdsSection(entry)} ${logicSection(analysis)}
+  ${indicatorsSection(entry)} ${searchTermsSection(analysis.searchTerms)}
+  ${referencesSection(entry)}`;
 }
 
 function logicSection(analysis: Analysis): SafeHtml {

@@ -105,8 +105,8 @@ test("in members count as equality", () => {
 test("exclusions and data selection are not indicators", () => {
   const counts = countIndicators([
     rule("a", "splunk", [
-      predicate("index", "eq", ["win"]),
-      predicate("sourcetype", "eq", ["xmlwineventlog"]),
+      predicate("index", "eq", ["win"], { role: "selection" }),
+      predicate("sourcetype", "eq", ["xmlwineventlog"], { role: "selection" }),
       predicate("user", "eq", ["SYSTEM"], { role: "exclusion", negated: true }),
       predicate("process_name", "eq", ["net.exe"]),
     ]),

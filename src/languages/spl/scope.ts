@@ -6,6 +6,7 @@ import type {
 } from "../../analysis/model.ts";
 import type { Span } from "../../core/span.ts";
 import type { MacroLibrary } from "../registry.ts";
+import { DATA_SELECTION_FIELDS } from "./values.ts";
 
 /**
  * The analyser's position in a query: the stage, whether a NOT applies, and
@@ -70,7 +71,12 @@ export class AnalysisBuilder {
       values,
       caseSensitive: details.caseSensitive,
       negated,
-      role: negated !== (kind === "ne") ? "exclusion" : "indicator",
+      role:
+        negated !== (kind === "ne")
+          ? "exclusion"
+          : DATA_SELECTION_FIELDS.has(field)
+            ? "selection"
+            : "indicator",
       stage: scope.stage,
       span: this.spanOf(span, scope),
       ...(scope.macro ? { macro: scope.macro } : {}),

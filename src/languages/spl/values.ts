@@ -6,6 +6,19 @@ import type { PredicateKind } from "../../analysis/model.ts";
  * escape it. `*` alone means the field exists; `*x*`, `x*` and `*x` are
  * contains, starts_with and ends_with; other patterns are wildcard.
  */
+/**
+ * Fields that choose which events a search reads (Splunk's default fields
+ * index, sourcetype, source, and the eventtype and splunk_server selectors)
+ * rather than what it looks for in an event.
+ */
+export const DATA_SELECTION_FIELDS: ReadonlySet<string> = new Set([
+  "index",
+  "sourcetype",
+  "source",
+  "eventtype",
+  "splunk_server",
+]);
+
 export function classifyEquality(value: string): PredicateKind {
   if (value === "*") return "exists";
   const stars = countStars(value);

@@ -14,7 +14,7 @@ test("text view lists every section", () => {
     "Exclusions",
     "Thresholds",
     "Search terms",
-    "References",
+    "Macros, lookups and data sources",
     "Logic",
     "Diagnostics: none",
   ]) {
@@ -43,4 +43,22 @@ test("text view shows items and logic", () => {
 test("text view lists diagnostics", () => {
   const text = formatAnalysisText(analyseSpl("a OR b c").value);
   assert.ok(text.includes("warning [spl-precedence-sensitive]"));
+});
+
+test("text view separates data selection", () => {
+  const text = formatAnalysisText(
+    analyseSpl("index=win sourcetype=xmlwineventlog EventCode=1").value,
+  );
+  const selection = text.slice(
+    text.indexOf("Data selection"),
+    text.indexOf("Thresholds"),
+  );
+  assert.ok(selection.includes('index eq "win"'), selection);
+  assert.ok(selection.includes('sourcetype eq "xmlwineventlog"'), selection);
+  const indicators = text.slice(
+    text.indexOf("Indicators"),
+    text.indexOf("Exclusions"),
+  );
+  assert.ok(!indicators.includes("index"), indicators);
+  assert.ok(indicators.includes('EventCode eq "1"'), indicators);
 });
