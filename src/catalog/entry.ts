@@ -27,6 +27,11 @@ export interface IndicatorCount {
   canonicalField?: string;
   kind: PredicateKind;
   value: string;
+  /**
+   * Encodings the rule searches the value in, such as `base64offset`; an
+   * encoded value only meets the same value under the same encodings.
+   */
+  encodings?: string[];
   /** Rules other than this one with the same indicator. */
   others: number;
   /** The same count split by source kind. */

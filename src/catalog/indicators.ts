@@ -15,6 +15,7 @@ interface Indicator {
   canonicalField?: string;
   kind: PredicateKind;
   value: string;
+  encodings?: string[];
 }
 
 /**
@@ -80,12 +81,14 @@ function listIndicators(analysis: RuleIndicators["analysis"]): Indicator[] {
     const values = predicate.values.length > 0 ? predicate.values : [""];
     for (const value of values) {
       const shown = predicate.caseSensitive ? value : value.toLowerCase();
+      const encodings = predicate.encodings ?? [];
       add({
-        key: `${field.toLowerCase()}\u0000${kind}\u0000${shown}`,
+        key: `${field.toLowerCase()}\u0000${kind}\u0000${shown}\u0000${encodings.join(",")}`,
         field: predicate.field,
         canonicalField: predicate.canonicalField,
         kind: predicate.kind,
         value,
+        ...(encodings.length > 0 ? { encodings } : {}),
       });
     }
   }

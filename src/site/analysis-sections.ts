@@ -311,10 +311,15 @@ function thresholdsSection(entry: CatalogEntry): SafeHtml {
 function indicatorsSection(entry: CatalogEntry): SafeHtml {
   const rows = groupIndicators(entry.indicators).flatMap((group) =>
     group.map((indicator) => {
+      const encoded = indicator.encodings
+        ? html` <span class="encoded"
+            >encoded as ${indicator.encodings.join(", ")}</span
+          >`
+        : undefined;
       const value =
         indicator.kind === "exists"
           ? missing("any value")
-          : valueCode(indicator.value);
+          : html`${valueCode(indicator.value)}${encoded}`;
       return [
         indicator.field === ""
           ? missing("raw event text")

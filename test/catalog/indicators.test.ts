@@ -185,3 +185,26 @@ test("negated terms are not indicators", () => {
   ]);
   assert.deepEqual(counts.get("a"), []);
 });
+
+test("encoded values meet only encoded values", () => {
+  const counts = countIndicators([
+    rule("a", "sigma", [
+      predicate("CommandLine", "contains", ["Add-MpPreference "], {
+        encodings: ["base64offset"],
+      }),
+    ]),
+    rule("b", "splunk", [
+      predicate("CommandLine", "contains", ["Add-MpPreference "]),
+    ]),
+    rule("c", "sigma", [
+      predicate("CommandLine", "contains", ["add-mppreference "], {
+        encodings: ["base64offset"],
+      }),
+    ]),
+  ]);
+  const first = counts.get("a")![0]!;
+  assert.deepEqual(first.encodings, ["base64offset"]);
+  assert.equal(first.others, 1);
+  assert.deepEqual(first.bySource, { sigma: 1 });
+  assert.equal(counts.get("b")![0]!.others, 0);
+});
