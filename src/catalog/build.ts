@@ -219,6 +219,7 @@ export function toSummary(entry: CatalogEntry): RuleSummary {
     language: rule.language,
     path: rule.path,
     techniques: entry.techniques.map((technique) => technique.id),
+    techniqueNames: entry.techniques.map((technique) => technique.name),
     errors: [...rule.diagnostics, ...analysis.diagnostics].filter(
       (diagnostic) => diagnostic.severity === "error",
     ).length,

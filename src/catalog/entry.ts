@@ -63,6 +63,8 @@ export interface RuleSummary {
   language?: string;
   path: string;
   techniques: string[];
+  /** Technique names, for the index page's filter; absent in API results. */
+  techniqueNames?: string[];
   errors: number;
 }
 

@@ -278,10 +278,16 @@ export function openCatalog(
         parameters.push(filter.source);
       }
       if (filter.text && filter.text.trim() !== "") {
+        // The text matches words of the title, description, query and
+        // techniques, or a rule's exact slug or id.
         conditions.push(
-          "slug IN (SELECT slug FROM rules_text WHERE rules_text MATCH ?)",
+          "(slug IN (SELECT slug FROM rules_text WHERE rules_text MATCH ?) OR slug = ? OR id = ?)",
         );
-        parameters.push(ftsPhrase(filter.text));
+        parameters.push(
+          ftsPhrase(filter.text),
+          filter.text.trim(),
+          filter.text.trim(),
+        );
       }
       const where =
         conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : "";

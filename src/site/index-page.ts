@@ -108,6 +108,7 @@ function ruleRow(rule: RuleSummary): SafeHtml {
     rule.slug,
     rule.path,
     ...rule.techniques,
+    ...(rule.techniqueNames ?? []),
   ]
     .join(" ")
     .toLowerCase();

@@ -50,3 +50,23 @@ test("catalog text search finds technique ids", () => {
     catalog.close();
   }
 });
+
+test("catalog text search finds slugs and ids", () => {
+  const outDir = join(folder, "slugs");
+  buildCatalog({ inputs: [fixtures], outDir });
+  const catalog = openFollowingCatalog(join(outDir, "catalog.db"));
+  try {
+    assert.deepEqual(
+      catalog.listRules({ text: "whoami_run" }).map((rule) => rule.slug),
+      ["whoami_run"],
+    );
+    assert.deepEqual(
+      catalog
+        .listRules({ text: "00000000-0000-0000-0000-000000000001" })
+        .map((rule) => rule.slug),
+      ["whoami_run"],
+    );
+  } finally {
+    catalog.close();
+  }
+});

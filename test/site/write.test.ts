@@ -99,7 +99,7 @@ test("writeSite index carries filter text", () => {
 
     assert.match(
       index,
-      /data-source="armory"\s+data-search="port scanner execution - windows \(powershell\) 90001.00001 armory-port_scanner_execution_powershell rules\/port_scanner_execution_powershell.yml t1046 t1059.001"/,
+      /data-source="armory"\s+data-search="port scanner execution - windows \(powershell\) 90001.00001 armory-port_scanner_execution_powershell rules\/port_scanner_execution_powershell.yml t1046 t1059.001 network service discovery command and scripting interpreter: powershell"/,
     );
   });
 });
