@@ -20,6 +20,7 @@ import { enrichRule } from "./enrich.ts";
 import type { CatalogEntry, RuleSummary } from "./entry.ts";
 import { countIndicators } from "./indicators.ts";
 import { CatalogWriter } from "./store.ts";
+import { plural } from "../core/text.ts";
 
 export interface BuildOptions {
   /** Repository folders, or folders whose subfolders are repositories. */
@@ -397,7 +398,7 @@ function formatReport(
     `repositories:`,
     ...summary.repositories.map(
       (repository) =>
-        `  ${repository.kind} ${repository.path}: ${repository.rules} rules, ${repository.skipped} files skipped, ${repository.failed} files unreadable`,
+        `  ${repository.kind} ${repository.path}: ${plural(repository.rules, "rule")}, ${plural(repository.skipped, "file")} skipped, ${plural(repository.failed, "file")} unreadable`,
     ),
     ``,
     `diagnostics by kind:`,

@@ -11,6 +11,7 @@ import { registerAll } from "../setup.ts";
 import { runExplain } from "./explain.ts";
 import { createProgressDisplay } from "./progress.ts";
 import { runServe } from "./serve.ts";
+import { plural } from "../core/text.ts";
 
 const logger = createLogger();
 
@@ -99,20 +100,15 @@ program
       } finally {
         progress.stop();
       }
+      const seconds = (summary.durationMs / 1000).toFixed(1);
       logger.info(
-        {
-          rulesRead: summary.rulesRead,
-          rulesAnalysed: summary.rulesAnalysed,
-          rulesWithErrors: summary.rulesWithErrors,
-          filesSkipped: summary.filesSkipped,
-          filesFailed: summary.filesFailed,
-          seconds: Math.round(summary.durationMs / 100) / 10,
-        },
-        "build finished",
+        `build finished in ${seconds} s: ${plural(summary.rulesRead, "rule")} read, ` +
+          `${summary.rulesAnalysed} analysed, ${summary.rulesWithErrors} with errors, ` +
+          `${plural(summary.filesSkipped, "file")} skipped, ${plural(summary.filesFailed, "file")} unreadable`,
       );
       for (const repository of summary.repositories) {
         logger.info(
-          `${repository.kind} ${repository.path}: ${repository.rules} rules read, ${repository.skipped} files skipped, ${repository.failed} files unreadable`,
+          `${repository.kind} ${repository.path}: ${plural(repository.rules, "rule")} read, ${plural(repository.skipped, "file")} skipped, ${plural(repository.failed, "file")} unreadable`,
         );
       }
       const kinds = Object.entries(summary.diagnosticsByKind).sort(
