@@ -30,7 +30,8 @@ export function analysisSections(entry: CatalogEntry): SafeHtml {
   );
 
   return html`${stagesSection(analysis.stages, analysis.references)}
-  ${predicatesSection(matched)} ${exclusionsSection(exclusions, excludedTerms)}
+  ${predicatesSection(matched)}
+  ${exclusionsSection(exclusions, excludedTerms, analysis)}
   ${thresholdsSection(entry)} ${logicSection(analysis)}
   ${indicatorsSection(entry)} ${searchTermsSection(analysis.searchTerms)}
   ${referencesSection(entry)}`;
@@ -241,11 +242,14 @@ function predicatesSection(predicates: readonly Predicate[]): SafeHtml {
 function exclusionsSection(
   predicates: readonly Predicate[],
   terms: readonly SearchTerm[],
+  analysis: Analysis,
 ): SafeHtml {
-  const predicateRows = predicates.map((predicate) => [
-    html`<code>${excludedWhen(predicate)}</code>`,
-    ...predicateRow(predicate),
-  ]);
+  const groups = exclusionGroups(analysis);
+  const predicateRows = predicates.map((predicate) => {
+    const group = groups.get(analysis.predicates.indexOf(predicate));
+    const text = group ?? excludedWhen(predicate);
+    return [html`<code>${text}</code>`, ...predicateRow(predicate)];
+  });
   const termRows = terms.map((term) => [
     html`<code
       >${term.negated ? "raw text has" : "raw text lacks"}
@@ -270,6 +274,89 @@ function exclusionsSection(
     "Events the rule deliberately leaves out; these are never indicators. " +
       "Negated says whether the rule negates the comparison in the row.",
   );
+}
+
+/**
+ * Finds the exclusions that are left out together: for each predicate
+ * under the outermost NOT of a branch whose child tests more than one
+ * predicate, the condition that child states, such as a Sigma filter that
+ * needs both a process name and an access mask. Single comparisons are
+ * not in the map; `excludedWhen` describes them.
+ */
+function exclusionGroups(analysis: Analysis): Map<number, string> {
+  const groups = new Map<number, string>();
+  const pending: LogicNode[] = [analysis.logic];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    if (node.type === "and" || node.type === "or") {
+      pending.push(...node.children);
+      continue;
+    }
+    if (node.type !== "not") continue;
+    const members = predicatesIn(node.child);
+    if (members.length < 2) continue;
+    const text = conditionText(analysis, node.child);
+    for (const index of members) groups.set(index, text);
+  }
+  return groups;
+}
+
+function predicatesIn(root: LogicNode): number[] {
+  const found: number[] = [];
+  const pending = [root];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    if (node.type === "predicate") found.push(node.index);
+    else if (node.type === "and" || node.type === "or")
+      pending.push(...node.children);
+    else if (node.type === "not") pending.push(node.child);
+  }
+  return found;
+}
+
+/** Writes a logic subtree as one line: `a eq "1" AND (b eq "2" OR c is missing)`. */
+function conditionText(analysis: Analysis, node: LogicNode, depth = 0): string {
+  // Nesting is bounded by the parsers; the cap keeps a hostile tree short.
+  if (depth > 50) return "…";
+  switch (node.type) {
+    case "and":
+    case "or": {
+      const parts = node.children.map((child) => {
+        const text = conditionText(analysis, child, depth + 1);
+        return child.type === "and" || child.type === "or" ? `(${text})` : text;
+      });
+      return parts.join(` ${node.type.toUpperCase()} `);
+    }
+    case "not": {
+      const child = node.child;
+      if (child.type === "predicate") {
+        const predicate = analysis.predicates[child.index];
+        if (predicate?.kind === "exists")
+          return `${predicate.field} is missing`;
+      }
+      return `NOT (${conditionText(analysis, child, depth + 1)})`;
+    }
+    case "predicate": {
+      const predicate = analysis.predicates[node.index];
+      return predicate
+        ? describePredicate({ ...predicate, negated: false })
+        : "unknown";
+    }
+    case "term": {
+      const term = analysis.searchTerms[node.index];
+      return term ? `raw text has "${term.text}"` : "unknown";
+    }
+    case "threshold":
+      return analysis.thresholds[node.index]?.text ?? "unknown";
+    case "opaque":
+      return node.label;
+    case "true":
+      return "any event";
+    default: {
+      const unexpected: never = node;
+      throw new Error(`unknown logic node ${JSON.stringify(unexpected)}`);
+    }
+  }
 }
 
 /**

@@ -342,3 +342,71 @@ test("rule page shows declared tactics without techniques", () => {
   assert.ok(impact, "Impact row present");
   assert.equal(impact[1], "declared without a technique of this tactic");
 });
+
+test("exclusions show the whole filter they belong to", () => {
+  const entry = loadEntry("armory-port-scanner");
+  const span = {
+    start: 0,
+    end: 1,
+    line: 1,
+    column: 1,
+    endLine: 1,
+    endColumn: 2,
+  };
+  const base = {
+    caseSensitive: false,
+    negated: true,
+    role: "exclusion" as const,
+    stage: 0,
+    span,
+  };
+  entry.analysis.predicates = [
+    {
+      ...base,
+      field: "Image",
+      kind: "ends_with",
+      values: ["\\lsass.exe"],
+      negated: false,
+      role: "indicator",
+    },
+    { ...base, field: "ProcessName", kind: "eq", values: ["WmiPrvSE.exe"] },
+    { ...base, field: "AccessMask", kind: "eq", values: ["0x1410"] },
+    {
+      ...base,
+      field: "ParentImage",
+      kind: "exists",
+      values: [],
+      negated: false,
+    },
+  ];
+  entry.analysis.logic = {
+    type: "and",
+    children: [
+      { type: "predicate", index: 0 },
+      {
+        type: "not",
+        child: {
+          type: "and",
+          children: [
+            { type: "predicate", index: 1 },
+            { type: "predicate", index: 2 },
+          ],
+        },
+      },
+      {
+        type: "not",
+        child: { type: "not", child: { type: "predicate", index: 3 } },
+      },
+    ],
+  };
+  const rows = tableRows(sectionOf(renderRulePage(entry, INFO), "exclusions"));
+  assert.equal(
+    rows[0][0],
+    'ProcessName eq "WmiPrvSE.exe" AND AccessMask eq "0x1410"',
+  );
+  assert.equal(
+    rows[1][0],
+    'ProcessName eq "WmiPrvSE.exe" AND AccessMask eq "0x1410"',
+  );
+  assert.equal(rows[2][0], "ParentImage is missing");
+});
