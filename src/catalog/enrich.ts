@@ -15,7 +15,14 @@ export function enrichRule(
   rule: RuleRecord,
   analysis: Analysis,
 ): { techniques: TechniqueRef[]; tactics: string[]; events: EventCoverage[] } {
-  applyCanonicalFields(analysis, { language: analysis.language });
+  // A Sigma category decides what some Sysmon fields describe: in
+  // image_load, OriginalFileName is the loaded DLL's, not the process's.
+  const category =
+    rule.source === "sigma" ? rule.logsource?.category?.trim() : undefined;
+  applyCanonicalFields(analysis, {
+    language: analysis.language,
+    ...(category ? { source: category } : {}),
+  });
   const events =
     rule.source === "sigma"
       ? inferSigmaCoverage(rule, analysis)

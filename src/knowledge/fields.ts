@@ -27,8 +27,9 @@ export interface FieldMapData {
  * The context a field name was written in. `language` is a language
  * registry id (`spl`, `sigma`, `kql`, `eql`, `esql`, `kuery`, `lucene`).
  * `source` narrows names that differ by data set: a CIM data set such as
- * `Network_Traffic.All_Traffic`, or a Defender table such as
- * `DeviceFileEvents`.
+ * `Network_Traffic.All_Traffic`, a Defender table such as
+ * `DeviceFileEvents`, or a Sigma log source category such as `image_load`,
+ * where `OriginalFileName` names the loaded DLL instead of the process.
  */
 export interface FieldContext {
   language: string;

@@ -53,6 +53,56 @@ describe("canonicalField", () => {
     ],
     ["All_Traffic.dest_port", { language: "spl" }, "destination.port"],
     ["commandline", { language: "sigma" }, "process.command_line"],
+    [
+      "OriginalFileName",
+      { language: "sigma" },
+      "process.pe.original_file_name",
+    ],
+    [
+      "OriginalFileName",
+      { language: "sigma", source: "process_creation" },
+      "process.pe.original_file_name",
+    ],
+    [
+      "OriginalFileName",
+      { language: "sigma", source: "image_load" },
+      "dll.pe.original_file_name",
+    ],
+    [
+      "Description",
+      { language: "sigma", source: "image_load" },
+      "dll.pe.description",
+    ],
+    ["Company", { language: "sigma", source: "image_load" }, "dll.pe.company"],
+    ["Hashes", { language: "sigma", source: "image_load" }, "dll.hash"],
+    [
+      "Signed",
+      { language: "sigma", source: "image_load" },
+      "dll.code_signature.exists",
+    ],
+    [
+      "Signature",
+      { language: "sigma", source: "image_load" },
+      "dll.code_signature.subject_name",
+    ],
+    ["ImageLoaded", { language: "sigma", source: "image_load" }, "dll.path"],
+    [
+      "Image",
+      { language: "sigma", source: "image_load" },
+      "process.executable",
+    ],
+    ["ImageLoaded", { language: "sigma", source: "driver_load" }, "file.path"],
+    ["Hashes", { language: "sigma", source: "driver_load" }, "file.hash"],
+    [
+      "Signature",
+      { language: "sigma", source: "driver_load" },
+      "file.code_signature.subject_name",
+    ],
+    [
+      "originalfilename",
+      { language: "sigma", source: "image_load" },
+      "dll.pe.original_file_name",
+    ],
   ];
   for (const [field, context, expected] of cases) {
     it(`maps ${field} in ${context.language}${context.source ? ` (${context.source})` : ""}`, () => {
@@ -73,6 +123,21 @@ describe("canonicalField", () => {
       undefined,
     );
     assert.equal(canonicalField("", { language: "spl" }), undefined);
+  });
+
+  it("keeps category-qualified names to their category", () => {
+    assert.equal(
+      canonicalField("Signed", {
+        language: "sigma",
+        source: "process_creation",
+      }),
+      undefined,
+    );
+    assert.equal(canonicalField("Hashes", { language: "sigma" }), undefined);
+    assert.equal(
+      canonicalField("OriginalFileName", { language: "spl" }),
+      "process.pe.original_file_name",
+    );
   });
 
   it("does not map ECS names in Sysmon-only languages", () => {
@@ -128,10 +193,29 @@ describe("field map data", () => {
       "LogName",
       "UserID",
     ]);
+    // The Sysmon event behind each Sigma category that qualifies a name.
+    const categoryEvents: Record<string, number> = {
+      image_load: 7,
+      driver_load: 6,
+    };
     for (const mapping of map.fields) {
       for (const name of mapping.windows) {
         if (splunkNames.has(name) || headerNames.has(name)) continue;
-        assert.ok(known.has(name), `${name} is in no event of the catalog`);
+        const dot = name.indexOf(".");
+        if (dot < 0) {
+          assert.ok(known.has(name), `${name} is in no event of the catalog`);
+          continue;
+        }
+        const eventId = categoryEvents[name.slice(0, dot)];
+        assert.ok(eventId !== undefined, `${name} has an unknown category`);
+        const event = catalog.events.find(
+          (candidate) =>
+            candidate.provider === "Sysmon" && candidate.eventId === eventId,
+        );
+        assert.ok(
+          event?.fields?.includes(name.slice(dot + 1)),
+          `${name} is not a field of Sysmon event ${eventId}`,
+        );
       }
     }
   });
