@@ -247,19 +247,35 @@ function inList(
     if (value.type === "literal") values.push(value.value);
     else for (const item of hooks.listMacro(value, scope)) values.push(item);
   }
-  // Splunk search matches a CIDR value as a network, so a list made only
-  // of networks is a cidr predicate, as Sigma's `|cidr` list is.
-  const kind = values.length > 0 && values.every(isCidr) ? "cidr" : "in";
-  return builder.addPredicate(
-    scope,
-    node.span,
-    field,
-    kind,
-    sortValues(values),
-    {
-      caseSensitive: false,
-    },
-  );
+
+  // A `*` in a member is a wildcard, as it is after `=`. Such members are
+  // grouped by the kind `f=member` would have, and plain members stay one list.
+  const groups = new Map<PredicateKind | "plain", string[]>();
+  for (const value of values) {
+    const kind = classifyEquality(value);
+    const key = kind === "eq" || kind === "cidr" ? "plain" : kind;
+    const group = groups.get(key) ?? [];
+    if (kind !== "exists") group.push(patternNeedle(kind, value));
+    groups.set(key, group);
+  }
+  if (groups.size === 0) groups.set("plain", []);
+
+  const nodes: LogicNode[] = [];
+  for (const [key, members] of groups) {
+    let kind: PredicateKind;
+    if (key !== "plain") kind = key;
+    // Splunk search matches a CIDR value as a network, so a list made only
+    // of networks is a cidr predicate, as Sigma's `|cidr` list is.
+    else if (members.length > 0 && members.every(isCidr)) kind = "cidr";
+    else if (members.length === 1 && groups.size > 1) kind = "eq";
+    else kind = "in";
+    nodes.push(
+      builder.addPredicate(scope, node.span, field, kind, sortValues(members), {
+        caseSensitive: false,
+      }),
+    );
+  }
+  return combine("or", nodes);
 }
 
 function addSourceReference(

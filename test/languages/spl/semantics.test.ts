@@ -49,7 +49,17 @@ const predicateCases: { query: string; expected: string[] }[] = [
   },
   {
     query: 'name IN ("b", "a", c*)',
-    expected: ['name in ["b","a","c*"] indicator'],
+    expected: [
+      'name in ["b","a"] indicator',
+      'name starts_with ["c"] indicator',
+    ],
+  },
+  {
+    query: 'NOT name IN ("a", "*b*")',
+    expected: [
+      'name eq ["a"] exclusion negated',
+      'name contains ["b"] exclusion negated',
+    ],
   },
   {
     query: "TERM(EventCode=4688)",
