@@ -133,7 +133,23 @@ function term(
 ): LogicNode {
   // A lone `*` matches every event and adds nothing.
   if (!value.quoted && value.value === "*") return { type: "true" };
-  const node = builder.addTerm(scope, value.span, value.value, value.quoted);
+  // A `*` in a term is a wildcard, inside quotes too, so `*x*` is stored as
+  // `x` with the match `contains`, as a Sigma keyword is.
+  const kind = classifyEquality(value.value);
+  const match =
+    kind === "eq" || kind === "cidr"
+      ? undefined
+      : kind === "exists"
+        ? "wildcard"
+        : kind;
+  const node = builder.addTerm(
+    scope,
+    value.span,
+    match ? patternNeedle(match, value.value) : value.value,
+    value.quoted,
+    undefined,
+    match,
+  );
   const eventId = xmlEventId(value.value);
   if (eventId === undefined) return node;
   // The XML rendering of Windows events contains `<EventID>4103</EventID>`,

@@ -91,12 +91,14 @@ export class AnalysisBuilder {
     text: string,
     phrase: boolean,
     directive?: "TERM" | "CASE",
+    match?: PredicateKind,
   ): LogicNode {
     const terms = this.analysis.searchTerms;
     terms.push({
       text,
       phrase,
       ...(directive ? { directive } : {}),
+      ...(match ? { match } : {}),
       negated: scope.negated,
       role: scope.negated ? "exclusion" : "indicator",
       stage: scope.stage,
