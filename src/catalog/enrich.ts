@@ -1,6 +1,10 @@
 import type { Analysis, EventCoverage } from "../analysis/model.ts";
 import type { RuleRecord } from "../core/rule.ts";
-import { resolveTactic, resolveTechnique } from "../knowledge/attack.ts";
+import {
+  resolveTactic,
+  resolveTechnique,
+  resolveTechniqueByName,
+} from "../knowledge/attack.ts";
 import { inferEventCoverage } from "../knowledge/coverage.ts";
 import { applyCanonicalFields } from "../knowledge/fields.ts";
 import { inferSigmaCoverage } from "../knowledge/sigma-logsource.ts";
@@ -28,7 +32,10 @@ export function enrichRule(
       ? inferSigmaCoverage(rule, analysis)
       : inferEventCoverage(rule, analysis);
   return {
-    techniques: resolveTechniques(rule.techniques),
+    techniques:
+      rule.techniques.length > 0
+        ? resolveTechniques(rule.techniques)
+        : techniquesByName(rule),
     tactics: resolveTactics(rule.tactics),
     events,
   };
@@ -41,6 +48,26 @@ function resolveTechniques(declared: readonly string[]): TechniqueRef[] {
   for (const id of declared) {
     const technique = resolveTechnique(id);
     if (seen.has(technique.id)) continue;
+    seen.add(technique.id);
+    techniques.push(technique);
+  }
+  return techniques;
+}
+
+/**
+ * Resolves armory `tactic:technique name` entries, for rules that declare
+ * no technique id. An entry whose prefix is no tactic, or whose name is
+ * unknown or ambiguous, is dropped.
+ */
+function techniquesByName(rule: RuleRecord): TechniqueRef[] {
+  if (rule.source !== "armory") return [];
+  const seen = new Set<string>();
+  const techniques: TechniqueRef[] = [];
+  for (const entry of rule.tags.techniques ?? []) {
+    const colon = entry.indexOf(":");
+    if (colon <= 0 || !resolveTactic(entry.slice(0, colon))) continue;
+    const technique = resolveTechniqueByName(entry.slice(colon + 1));
+    if (!technique || seen.has(technique.id)) continue;
     seen.add(technique.id);
     techniques.push(technique);
   }

@@ -63,6 +63,8 @@ export class AttackCatalog {
   private readonly tacticLookup = new Map<string, TacticRecord>();
   /** Previous-release short names and names, such as `defense-evasion`, to lower-case ids. */
   private readonly previousTacticIds = new Map<string, string>();
+  /** Technique names keyed by `techniqueNameKey`, to the ids that carry them; built on first use. */
+  private techniqueNames: Map<string, string[]> | undefined;
 
   constructor(readonly data: AttackData) {
     for (const tactic of data.tactics) {
@@ -148,6 +150,52 @@ export class AttackCatalog {
   }
 
   /**
+   * Resolves a technique declared by name, such as `Endpoint Denial of
+   * Service`, to the current technique. Names match whole and ignore case.
+   * A sub-technique matches as `Parent: Sub`, `Parent:Sub` or its own name.
+   * Names of revoked techniques and of ids only the previous release has
+   * match too. Returns undefined unless the name leads to exactly one
+   * technique, so `DNS` (T1071.004 and T1590.002) resolves to nothing.
+   * `declaredId` is the id whose name matched, the current id when it is
+   * among them.
+   * NOTE: the data file keeps previous-release names only for ids the
+   * current release lacks, so a technique renamed under the same id
+   * matches by its current name only.
+   */
+  resolveTechniqueByName(name: string): TechniqueRef | undefined {
+    const ids = this.techniqueNameIndex().get(techniqueNameKey(name));
+    if (!ids) return undefined;
+    const references = ids.map((id) => this.resolveTechnique(id));
+    const targets = new Set(references.map((reference) => reference.id));
+    if (targets.size !== 1) return undefined;
+    return (
+      references.find((reference) => reference.declaredId === reference.id) ??
+      references[0]
+    );
+  }
+
+  /** Returns the technique name index, building it on first use. */
+  private techniqueNameIndex(): Map<string, string[]> {
+    if (this.techniqueNames) return this.techniqueNames;
+    const index = new Map<string, string[]>();
+    const add = (name: string, id: string): void => {
+      const key = techniqueNameKey(name);
+      const ids = index.get(key);
+      if (!ids) index.set(key, [id]);
+      else if (!ids.includes(id)) ids.push(id);
+    };
+    const { techniques, previousTechniques } = this.data;
+    for (const release of [techniques, previousTechniques]) {
+      for (const [id, record] of Object.entries(release)) {
+        add(record.name, id);
+        add(this.displayName(id, record, release), id);
+      }
+    }
+    this.techniqueNames = index;
+    return index;
+  }
+
+  /**
    * `Name`, or `Parent: Sub-technique` for a sub-technique id. The parent
    * comes from the same release as the record, else from the current one.
    */
@@ -205,6 +253,11 @@ export function resolveTechnique(declaredId: string): TechniqueRef {
   return attackCatalog().resolveTechnique(declaredId);
 }
 
+/** Resolves a technique name; see `AttackCatalog.resolveTechniqueByName`. */
+export function resolveTechniqueByName(name: string): TechniqueRef | undefined {
+  return attackCatalog().resolveTechniqueByName(name);
+}
+
 /** Lower-cases a tactic name and joins its words with `-`, as short names do. */
 function tacticKey(name: string): string {
   return name
@@ -213,6 +266,19 @@ function tacticKey(name: string): string {
     .split(/[\s_-]+/)
     .filter((word) => word.length > 0)
     .join("-");
+}
+
+/**
+ * Lower-cases a technique name, collapses white space and writes every
+ * colon as `: `, so `Parent:Sub` and `Parent: Sub` match.
+ */
+function techniqueNameKey(name: string): string {
+  return name
+    .trim()
+    .toLowerCase()
+    .split(":")
+    .map((part) => part.trim().split(/\s+/).join(" "))
+    .join(": ");
 }
 
 /** `T1048.003`, upper case, without a Sigma `attack.` prefix. */

@@ -111,3 +111,68 @@ describe("enrichRule canonical fields", () => {
     });
   });
 });
+
+describe("enrichRule techniques", () => {
+  function armory(fields: Partial<RuleRecord>): RuleRecord {
+    return rule({ source: "armory", language: "spl", ...fields });
+  }
+
+  function techniqueIds(record: RuleRecord): string[] {
+    return enrichRule(record, emptyAnalysis("spl")).techniques.map(
+      (technique) => technique.id,
+    );
+  }
+
+  it("resolves armory technique names without ids", () => {
+    const record = armory({
+      tactics: ["impact"],
+      tags: { techniques: ["impact:endpoint denial of service"] },
+    });
+    const [technique] = enrichRule(record, emptyAnalysis("spl")).techniques;
+    assert.equal(technique?.id, "T1499");
+    assert.equal(technique?.name, "Endpoint Denial of Service");
+    assert.deepEqual(technique?.tactics, ["Impact"]);
+  });
+
+  it("resolves armory sub-technique names once", () => {
+    const record = armory({
+      tags: {
+        techniques: [
+          "execution:command and scripting interpreter:powershell",
+          "execution:powershell",
+          "execution:command and scripting interpreter",
+        ],
+      },
+    });
+    assert.deepEqual(techniqueIds(record), ["T1059.001", "T1059"]);
+  });
+
+  it("prefers declared technique ids over names", () => {
+    const record = armory({
+      techniques: ["T1046"],
+      tags: { techniques: ["impact:endpoint denial of service"] },
+    });
+    assert.deepEqual(techniqueIds(record), ["T1046"]);
+  });
+
+  it("skips unknown, ambiguous and untagged names", () => {
+    const record = armory({
+      tags: {
+        techniques: [
+          "discovery:no such technique",
+          "resource-development:domains",
+          "endpoint denial of service",
+          "T1499",
+        ],
+      },
+    });
+    assert.deepEqual(techniqueIds(record), []);
+  });
+
+  it("leaves other sources' tags alone", () => {
+    const record = rule({
+      tags: { techniques: ["impact:endpoint denial of service"] },
+    });
+    assert.deepEqual(techniqueIds(record), []);
+  });
+});

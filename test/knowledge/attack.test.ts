@@ -7,6 +7,7 @@ import {
   attackVersion,
   resolveTactic,
   resolveTechnique,
+  resolveTechniqueByName,
 } from "../../src/knowledge/attack.ts";
 
 describe("resolveTechnique", () => {
@@ -70,6 +71,55 @@ describe("resolveTechnique", () => {
     assert.equal(technique.id, "T9999");
     assert.equal(technique.name, "");
     assert.deepEqual(technique.tactics, []);
+  });
+});
+
+describe("resolveTechniqueByName", () => {
+  it("matches a name in any case", () => {
+    const technique = resolveTechniqueByName("endpoint denial of service");
+    assert.equal(technique?.id, "T1499");
+    assert.equal(technique?.declaredId, "T1499");
+    assert.equal(technique?.name, "Endpoint Denial of Service");
+    assert.deepEqual(technique?.tactics, ["Impact"]);
+    assert.equal(technique?.status, undefined);
+  });
+
+  it("matches sub-techniques with their parent", () => {
+    assert.equal(
+      resolveTechniqueByName("command and scripting interpreter:powershell")
+        ?.id,
+      "T1059.001",
+    );
+    assert.equal(
+      resolveTechniqueByName("Command and Scripting Interpreter: PowerShell")
+        ?.id,
+      "T1059.001",
+    );
+  });
+
+  it("matches a unique sub-technique name alone", () => {
+    // T1086, revoked, shares the name and lands on the same technique.
+    const technique = resolveTechniqueByName("PowerShell");
+    assert.equal(technique?.id, "T1059.001");
+    assert.equal(technique?.declaredId, "T1059.001");
+    assert.equal(technique?.status, undefined);
+  });
+
+  it("rejects names of several techniques", () => {
+    assert.equal(resolveTechniqueByName("dns"), undefined);
+    assert.equal(resolveTechniqueByName("cloud accounts"), undefined);
+  });
+
+  it("follows revoked names to their successor", () => {
+    const technique = resolveTechniqueByName("indicator blocking");
+    assert.equal(technique?.id, "T1685");
+    assert.equal(technique?.status, "revoked");
+  });
+
+  it("rejects unknown and partial names", () => {
+    assert.equal(resolveTechniqueByName("no such technique"), undefined);
+    assert.equal(resolveTechniqueByName("endpoint denial"), undefined);
+    assert.equal(resolveTechniqueByName(""), undefined);
   });
 });
 
@@ -140,6 +190,17 @@ describe("AttackCatalog on a small fixture", () => {
     assert.equal(technique.id, "T0009.001");
     assert.equal(technique.name, "Dropped Parent: Dropped Child");
     assert.deepEqual(technique.tactics, ["First", "Hiding"]);
+  });
+
+  it("matches names of revoked and dropped techniques", () => {
+    assert.equal(catalog.resolveTechniqueByName("old child")?.id, "T0002");
+    assert.equal(
+      catalog.resolveTechniqueByName("Dropped Parent:Dropped Child")?.id,
+      "T0009.001",
+    );
+    const dropped = catalog.resolveTechniqueByName("dropped child");
+    assert.equal(dropped?.id, "T0009.001");
+    assert.equal(dropped?.status, "unknown");
   });
 
   it("maps renamed tactics by id", () => {
