@@ -74,6 +74,7 @@ class PipelineAnalyser implements SearchHooks, EvalHooks {
   run(pipeline: Pipeline): void {
     const analysis = this.builder.analysis;
     const computed = new Set<string>();
+    const unknownStage = { seen: false };
     const parts: LogicNode[] = [];
     pipeline.commands.forEach((command, index) => {
       const scope: Scope = {
@@ -81,6 +82,7 @@ class PipelineAnalyser implements SearchHooks, EvalHooks {
         negated: false,
         text: this.query,
         computed,
+        unknownStage,
         macroStack: [],
       };
       const stage: Stage = {
@@ -148,7 +150,7 @@ class PipelineAnalyser implements SearchHooks, EvalHooks {
         return this.lookup(command, scope);
       case "rename":
         for (const rename of command.renames) {
-          if (scope.computed.has(rename.from.name)) {
+          if (this.computedSource(rename.from.name, scope)) {
             scope.computed.add(rename.to.name);
           }
         }
@@ -323,6 +325,7 @@ class PipelineAnalyser implements SearchHooks, EvalHooks {
       negated: false,
       origin: "subsearch",
       computed: new Set(),
+      unknownStage: { seen: false },
     };
     node.pipeline.commands.forEach((command, index) => {
       this.command(command, inner, index === 0);
@@ -430,6 +433,7 @@ class PipelineAnalyser implements SearchHooks, EvalHooks {
         return NO_FILTER;
       }
       const logic = this.unexpanded(call, status, scope);
+      if (!atStart && status !== "tuning-hook") scope.unknownStage.seen = true;
       return { filters: logic.type !== "true", logic };
     }
     const parts: LogicNode[] = [];
@@ -446,6 +450,19 @@ class PipelineAnalyser implements SearchHooks, EvalHooks {
       }
     });
     return { filters, logic: combine("and", parts) };
+  }
+
+  /**
+   * Returns true when a rename gives a computed value to its target: the
+   * source was computed, or it is a field no earlier stage tested and an
+   * unexpanded macro stage, such as `ut_shannon(query)`, may have made it.
+   * NOTE: an event field that no stage tested is then read as computed too.
+   */
+  private computedSource(field: string, scope: Scope): boolean {
+    if (scope.computed.has(field)) return true;
+    if (!scope.unknownStage.seen) return false;
+    const predicates = this.builder.analysis.predicates;
+    return !predicates.some((predicate) => predicate.field === field);
   }
 
   private unexpanded(call: MacroCall, status: string, scope: Scope): LogicNode {

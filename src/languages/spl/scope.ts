@@ -27,6 +27,11 @@ export interface Scope {
   /** Fields an earlier stats, eval or transaction computed. */
   computed: Set<string>;
   /**
+   * A flag shared by the stages of one pipeline, set once a macro stage
+   * past the first stage ran without a definition, so its outputs are unknown.
+   */
+  unknownStage: { seen: boolean };
+  /**
    * Set inside `tstats ... where`, where `nodename=X` names a data model
    * dataset instead of matching a field; the values are collected here.
    */

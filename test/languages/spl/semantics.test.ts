@@ -120,6 +120,14 @@ const predicateCases: { query: string; expected: string[] }[] = [
     expected: ['f regex ["x"] exclusion negated case-sensitive'],
   },
   { query: "earliest=-1d latest=now", expected: [] },
+  {
+    query: "`source` | rename a as b | search b=x",
+    expected: ['b eq ["x"] indicator'],
+  },
+  {
+    query: "f=1 | `unknown` | rename f as b | search b=x",
+    expected: ['f eq ["1"] indicator', 'b eq ["x"] indicator'],
+  },
 ];
 
 for (const { query, expected } of predicateCases) {
