@@ -127,6 +127,7 @@ function termsSection(terms: readonly SearchTerm[]): string {
   if (terms.length === 0) return "Search terms: none";
   const lines = terms.map((term, index) => {
     const notes = [`stage ${term.stage + 1}`, at(term.span), term.role];
+    if (term.match) notes.push(`matches as ${term.match}`);
     if (term.macro) notes.push(`macro ${term.macro}`);
     if (term.origin) notes.push(`from ${term.origin}`);
     return `  T${index} ${describeTerm(term)}  (${notes.join(", ")})`;

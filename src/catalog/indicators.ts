@@ -101,10 +101,13 @@ function listIndicators(analysis: RuleIndicators["analysis"]): Indicator[] {
     if (term === undefined || term.role !== "indicator") continue;
     const shown =
       term.directive === "CASE" ? term.text : term.text.toLowerCase();
+    // A wildcard term (`*x*`) searches for a substring, not the whole term,
+    // so its match kind is part of what it looks for.
+    const kind = term.match ?? "term";
     add({
-      key: `\u0000term\u0000${shown}`,
+      key: `\u0000${kind}\u0000${shown}`,
       field: "",
-      kind: "term",
+      kind,
       value: term.text,
     });
   }

@@ -208,3 +208,15 @@ test("encoded values meet only encoded values", () => {
   assert.deepEqual(first.bySource, { sigma: 1 });
   assert.equal(counts.get("b")![0]!.others, 0);
 });
+
+test("wildcard terms count by match kind", () => {
+  const counts = countIndicators([
+    rule("a", "splunk", [], [term("freemarker", { match: "contains" })]),
+    rule("b", "sigma", [], [term("freemarker", { match: "contains" })]),
+    rule("c", "armory", [], [term("freemarker")]),
+  ]);
+  const first = counts.get("a")![0]!;
+  assert.equal(first.kind, "contains");
+  assert.equal(first.others, 1);
+  assert.deepEqual(first.bySource, { sigma: 1 });
+});

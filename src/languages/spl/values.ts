@@ -1,12 +1,6 @@
 import type { PredicateKind } from "../../analysis/model.ts";
 
 /**
- * Classifies a search value written after `=`. Every `*` is a wildcard,
- * even inside quotes or after a backslash, because SPL search cannot
- * escape it. `*` alone means the field exists; `*x*`, `x*` and `*x` are
- * contains, starts_with and ends_with; other patterns are wildcard.
- */
-/**
  * Fields that choose which events a search reads (Splunk's default fields
  * index, sourcetype, source, and the eventtype and splunk_server selectors)
  * rather than what it looks for in an event.
@@ -19,6 +13,12 @@ export const DATA_SELECTION_FIELDS: ReadonlySet<string> = new Set([
   "splunk_server",
 ]);
 
+/**
+ * Classifies a search value written after `=`. Every `*` is a wildcard,
+ * even inside quotes or after a backslash, because SPL search cannot
+ * escape it. `*` alone means the field exists; `*x*`, `x*` and `*x` are
+ * contains, starts_with and ends_with; other patterns are wildcard.
+ */
 export function classifyEquality(value: string): PredicateKind {
   if (value === "*") return "exists";
   const stars = countStars(value);
