@@ -1,39 +1,19 @@
-import { after, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BuildError, buildCatalog } from "../../src/catalog/build.ts";
 import { openCatalog } from "../../src/catalog/store.ts";
+import { temporaryFolder } from "../support/temporary-folders.ts";
 
 const fixtures = fileURLToPath(
   new URL("../fixtures/sources/", import.meta.url),
 );
 const inputs = [join(fixtures, "armory"), join(fixtures, "security_content")];
 
-const temporaryFolders: string[] = [];
-
-function temporaryFolder(): string {
-  const folder = mkdtempSync(join(tmpdir(), "ruleatlas-build-"));
-  temporaryFolders.push(folder);
-  return folder;
-}
-
-after(() => {
-  for (const folder of temporaryFolders)
-    rmSync(folder, { recursive: true, force: true });
-});
-
 test("build writes database and report", () => {
-  const outDir = join(temporaryFolder(), "atlas");
+  const outDir = join(temporaryFolder("ruleatlas-build-"), "atlas");
   const summary = buildCatalog({ inputs, outDir });
   assert.equal(summary.rulesRead, 4);
   assert.deepEqual(
@@ -68,13 +48,13 @@ test("build writes database and report", () => {
 test("build searches one level down for repositories", () => {
   const summary = buildCatalog({
     inputs: [fixtures],
-    outDir: join(temporaryFolder(), "atlas"),
+    outDir: join(temporaryFolder("ruleatlas-build-"), "atlas"),
   });
   assert.equal(summary.rulesRead, 4);
 });
 
 test("failed build keeps the previous catalog", () => {
-  const outDir = join(temporaryFolder(), "atlas");
+  const outDir = join(temporaryFolder("ruleatlas-build-"), "atlas");
   buildCatalog({ inputs, outDir });
   const before = readFileSync(join(outDir, "catalog.db"));
   assert.throws(() =>
@@ -90,7 +70,7 @@ test("failed build keeps the previous catalog", () => {
 });
 
 test("build refuses a folder that is not a catalog", () => {
-  const outDir = temporaryFolder();
+  const outDir = temporaryFolder("ruleatlas-build-");
   writeFileSync(join(outDir, "notes.txt"), "keep me");
   assert.throws(() => buildCatalog({ inputs, outDir }), BuildError);
   assert.equal(readFileSync(join(outDir, "notes.txt"), "utf8"), "keep me");
@@ -101,30 +81,30 @@ test("build rejects a missing input folder", () => {
     () =>
       buildCatalog({
         inputs: [join(fixtures, "nowhere")],
-        outDir: join(temporaryFolder(), "atlas"),
+        outDir: join(temporaryFolder("ruleatlas-build-"), "atlas"),
       }),
     /Input folder not found/,
   );
 });
 
 test("build rejects a folder without repositories", () => {
-  const empty = temporaryFolder();
+  const empty = temporaryFolder("ruleatlas-build-");
   mkdirSync(join(empty, "nothing"));
   assert.throws(
     () =>
       buildCatalog({
         inputs: [empty],
-        outDir: join(temporaryFolder(), "atlas"),
+        outDir: join(temporaryFolder("ruleatlas-build-"), "atlas"),
       }),
     /No rule repository recognised/,
   );
 });
 
 test("build of no rules keeps the catalog", () => {
-  const outDir = join(temporaryFolder(), "atlas");
+  const outDir = join(temporaryFolder("ruleatlas-build-"), "atlas");
   buildCatalog({ inputs, outDir });
   const before = readFileSync(join(outDir, "catalog.db"));
-  const empty = temporaryFolder();
+  const empty = temporaryFolder("ruleatlas-build-");
   assert.throws(
     () => buildCatalog({ inputs: [empty], outDir, source: "armory" }),
     /No rules found in .*; the catalog was not replaced/,
@@ -135,7 +115,7 @@ test("build of no rules keeps the catalog", () => {
 test("build counts unreadable rule files", () => {
   const summary = buildCatalog({
     inputs,
-    outDir: join(temporaryFolder(), "atlas"),
+    outDir: join(temporaryFolder("ruleatlas-build-"), "atlas"),
   });
   assert.equal(summary.filesFailed, 1);
   assert.deepEqual(

@@ -1,25 +1,12 @@
-import { after, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runExplain } from "../../src/cli/explain.ts";
 import { registerAll } from "../../src/setup.ts";
-
-const temporaryFolders: string[] = [];
-
-function temporaryFolder(prefix: string): string {
-  const folder = mkdtempSync(join(tmpdir(), prefix));
-  temporaryFolders.push(folder);
-  return folder;
-}
-
-after(() => {
-  for (const folder of temporaryFolders)
-    rmSync(folder, { recursive: true, force: true });
-});
+import { temporaryFolder } from "../support/temporary-folders.ts";
 
 const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
 const fixtures = join(projectRoot, "test/fixtures/sources");

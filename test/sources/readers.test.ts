@@ -1,32 +1,12 @@
-import { after, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  mkdtempSync,
-  rmSync,
-  mkdirSync,
-  symlinkSync,
-  writeFileSync,
-  cpSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, symlinkSync, writeFileSync, cpSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { armoryReader } from "../../src/sources/armory.ts";
 import { splunkReader } from "../../src/sources/splunk.ts";
 import { detectReader, readRuleFile } from "../../src/sources/index.ts";
-
-const temporaryFolders: string[] = [];
-
-function temporaryFolder(prefix: string): string {
-  const folder = mkdtempSync(join(tmpdir(), prefix));
-  temporaryFolders.push(folder);
-  return folder;
-}
-
-after(() => {
-  for (const folder of temporaryFolders)
-    rmSync(folder, { recursive: true, force: true });
-});
+import { temporaryFolder } from "../support/temporary-folders.ts";
 
 const fixtures = fileURLToPath(
   new URL("../fixtures/sources/", import.meta.url),
