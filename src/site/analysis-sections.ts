@@ -277,11 +277,11 @@ function exclusionsSection(
 }
 
 /**
- * Finds the exclusions that are left out together: for each predicate
- * under the outermost NOT of a branch whose child tests more than one
- * predicate, the condition that child states, such as a Sigma filter that
- * needs both a process name and an access mask. Single comparisons are
- * not in the map; `excludedWhen` describes them.
+ * Finds the exclusions that are left out together. A NOT whose child tests
+ * several predicates, such as a Sigma filter that needs both a process name
+ * and an access mask, maps each of those predicates to the child's whole
+ * condition. Single comparisons are not in the map; `excludedWhen`
+ * describes them.
  */
 function exclusionGroups(analysis: Analysis): Map<number, string> {
   const groups = new Map<number, string>();
