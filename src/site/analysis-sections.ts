@@ -72,12 +72,17 @@ function logicItem(analysis: Analysis, node: LogicNode): SafeHtml {
       </li>`;
     case "predicate": {
       const predicate = analysis.predicates[node.index];
+      if (!predicate) return html`<li>unknown predicate</li>`;
       // The tree carries negation in its NOT nodes, so the predicate is
-      // described without its own negated flag.
-      const text = predicate
-        ? describePredicate({ ...predicate, negated: false })
-        : "unknown predicate";
-      return html`<li><code>${text}</code></li>`;
+      // shown without its own negated flag. Each value is its own code
+      // element, so quotes and trailing backslashes in values stay clear.
+      const values =
+        predicate.values.length > 0
+          ? html` ${valueList(predicate.values)}`
+          : undefined;
+      return html`<li>
+        <code>${predicate.field}</code> ${predicate.kind}${values}
+      </li>`;
     }
     case "term": {
       const term = analysis.searchTerms[node.index];
