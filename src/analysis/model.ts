@@ -105,11 +105,11 @@ export interface Predicate {
   canonicalField?: string;
   kind: PredicateKind;
   /**
-   * Values without quotes or escapes. For `contains`, `starts_with` and
-   * `ends_with` the text without the wildcards the kind states (`*x*` is
-   * stored as `x`); for `wildcard` the pattern with its `*` and `?` kept;
-   * for `in` the members; for `exists` none. Numeric values are sorted as
-   * numbers where order does not matter.
+   * Values without quotes or escapes. `contains`, `starts_with` and
+   * `ends_with` store the text without the wildcards the kind states, so
+   * `*x*` is stored as `x`. `wildcard` keeps the pattern with its `*` and
+   * `?`, `in` lists its members and `exists` has none. Numeric values are
+   * sorted as numbers where order does not matter.
    */
   values: string[];
   caseSensitive: boolean;
@@ -154,8 +154,8 @@ export interface SearchTerm {
   /** `TERM` or `CASE` when the rule wrapped the term in that directive. */
   directive?: "TERM" | "CASE";
   /**
-   * How the term matches where the language defines it: a Sigma keyword
-   * `*x*` is `contains`, one without wildcards is `term`.
+   * Match kind of the term where the language defines one: a Sigma keyword
+   * or SPL term `*x*` is `contains`, a Sigma keyword without wildcards `term`.
    */
   match?: PredicateKind;
   negated: boolean;
@@ -163,7 +163,7 @@ export interface SearchTerm {
   stage: number;
   span: Span;
   macro?: string;
-  /** Where the term was read from when that is not obvious: `subsearch`. */
+  /** Source of the term when that is not obvious: `subsearch`. */
   origin?: string;
 }
 

@@ -45,8 +45,8 @@ export interface CatalogEntry {
   techniques: TechniqueRef[];
   /**
    * Current names of the tactics the rule declares itself (Sigma tactic
-   * tags, armory `tactic:technique` entries), in declared order; a tactic may
-   * appear here without any of the rule's techniques.
+   * tags, armory `tactic:technique` entries), in declared order. A tactic
+   * may appear here without any of the rule's techniques.
    */
   tactics?: string[];
   events: EventCoverage[];

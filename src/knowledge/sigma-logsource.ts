@@ -109,7 +109,7 @@ function categoryCoverage(
   }
 
   // A rule may test a field that needs extra collection, as its log source
-  // `definition` then says; the closest event is still the one to collect.
+  // `definition` then states. The closest event is still the one to collect.
   if (out.length === 0 && closest) {
     const list = closest.missing.join(", ");
     out.push(

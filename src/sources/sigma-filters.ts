@@ -83,7 +83,7 @@ function appendFilter(rule: SigmaRule, filter: SigmaFilter): void {
   });
 }
 
-/** A filter with `rules: any` applies where each log source key it sets is equal. */
+/** Checks whether a `rules: any` filter applies: each log source key it sets must be equal. */
 function logsourceMatches(filter: SigmaFilter, rule: SigmaRule): boolean {
   const logsource = rule.record.logsource;
   if (!logsource || rule.record.type === "correlation") return false;

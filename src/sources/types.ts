@@ -2,7 +2,7 @@ import type { Diagnostic } from "../core/diagnostic.ts";
 import type { RuleRecord, SourceKind } from "../core/rule.ts";
 import type { MacroLibrary } from "../languages/registry.ts";
 
-/** What a reader found in one repository. */
+/** Rules, macros and file problems a reader found in one repository. */
 export interface RepositoryContent {
   rules: RuleRecord[];
   /** Macro definitions the repository ships, for SPL expansion. */

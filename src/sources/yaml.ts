@@ -101,17 +101,10 @@ export function valuePosition(
   yaml: YamlDocument,
   key: string,
 ): { line: number; column: number } | undefined {
-  const contents = yaml.document.contents;
-  if (!isMap(contents)) return undefined;
-  for (const pair of contents.items) {
-    if (isScalar(pair.key) && pair.key.value === key) {
-      const node = pair.value as { range?: [number, number, number] } | null;
-      const offset = node?.range?.[0] ?? pair.key.range?.[0] ?? 0;
-      const position = yaml.lineCounter.linePos(offset);
-      return { line: position.line, column: position.col };
-    }
-  }
-  return undefined;
+  const pair = topLevelPair(yaml, key);
+  if (pair === undefined) return undefined;
+  const node = pair.value as { range?: [number, number, number] } | null;
+  return linePosition(yaml, node?.range?.[0] ?? pair.key.range?.[0] ?? 0);
 }
 
 /** Returns the 1-based position of a top-level key itself. */
@@ -119,15 +112,28 @@ export function keyPosition(
   yaml: YamlDocument,
   key: string,
 ): { line: number; column: number } | undefined {
+  const pair = topLevelPair(yaml, key);
+  if (pair === undefined) return undefined;
+  return linePosition(yaml, pair.key.range?.[0] ?? 0);
+}
+
+function topLevelPair(yaml: YamlDocument, key: string) {
   const contents = yaml.document.contents;
   if (!isMap(contents)) return undefined;
   for (const pair of contents.items) {
     if (isScalar(pair.key) && pair.key.value === key) {
-      const position = yaml.lineCounter.linePos(pair.key.range?.[0] ?? 0);
-      return { line: position.line, column: position.col };
+      return { key: pair.key, value: pair.value };
     }
   }
   return undefined;
+}
+
+function linePosition(
+  yaml: YamlDocument,
+  offset: number,
+): { line: number; column: number } {
+  const position = yaml.lineCounter.linePos(offset);
+  return { line: position.line, column: position.col };
 }
 
 /** Reads a value that should be a string; numbers and booleans become text. */

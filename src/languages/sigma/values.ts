@@ -65,7 +65,7 @@ export function hasWildcards(tokens: readonly ValueToken[]): boolean {
   return tokens.some((token) => token.type !== "text");
 }
 
-/** The literal text of a token list that holds no wildcards. */
+/** Returns the literal text of a token list that contains no wildcards. */
 export function literalText(tokens: readonly ValueToken[]): string {
   return tokens
     .map((token) => (token.type === "text" ? token.text : ""))

@@ -126,7 +126,7 @@ export function options(items: readonly Argument[]): OptionArgument[] {
   return items.filter((item) => item.type === "option");
 }
 
-/** Whether an argument is the word `word`, compared case-insensitively. */
+/** Checks whether an argument is the word `word`, compared case-insensitively. */
 export function isWord(item: Argument | undefined, word: string): boolean {
   return (
     item !== undefined &&

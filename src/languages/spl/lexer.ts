@@ -85,7 +85,7 @@ function inExpressionWord(code: number): boolean {
 }
 
 /**
- * An on-demand lexer over one query. The parser asks for each token in the
+ * An on-demand lexer over one query. The parser requests each token in the
  * mode of the command it is reading, so one pass over the text serves both
  * search and expression syntax. Comments are collected as trivia.
  */
